@@ -1,0 +1,45 @@
+"""Several acceptable references: an answer that equals any one of them is correct."""
+
+from __future__ import annotations
+
+from tests.math.cases import Case, lines
+
+CASES: list[Case] = [
+    Case(r"\boxed{\text{five}}", ["5", "five"], "correct", "matches the text reference"),
+    Case(r"\boxed{5}", ["5", "five"], "correct"),
+    Case(r"\boxed{1/2}", [r"\frac{1}{2}", "0.5"], "correct"),
+    Case(r"\boxed{3}", ["2", "3"], "correct"),
+    Case(r"\boxed{4}", ["2", "3"], "wrong"),
+    Case(r"\boxed{5}", ["x = 5", "5"], "correct"),
+    Case(r"\boxed{x = 5}", ["x = 5", "5"], "correct"),
+    Case(r"\boxed{[1,2]}", ["(1, 2)", "[1, 2]"], "correct"),
+    Case(r"\boxed{[1,2)}", ["(1, 2)", "[1, 2]"], "wrong", "half-open matches neither"),
+    Case(r"\boxed{(3, 2)}", ["(2, 3)", "(3, 2)"], "correct", "both orders listed"),
+    Case(r"\boxed{(2, 2)}", ["(2, 3)", "(3, 2)"], "wrong"),
+    Case(r"\boxed{(A)}", ["A", "42"], "correct"),
+    Case(r"\boxed{42}", ["A", "42"], "correct"),
+    Case(r"\boxed{B}", ["A", "42"], "wrong"),
+    Case("The answer is (C).", ["B", r"\text{(B)}"], "wrong"),
+    Case(r"\boxed{3.14}", [r"\pi", "3.14"], "correct"),
+    Case(r"\boxed{3.1416}", [r"\pi", "3.14"], "correct", "rounds to the decimal reference"),
+    Case(r"\boxed{3.15}", [r"\pi", "3.14"], "wrong"),
+    Case(r"\boxed{0.866}", [r"\frac{\sqrt{3}}{2}", "0.87"], "correct", "rounds to 0.87"),
+    Case(r"\boxed{0.333}", ["0.33", r"\frac{1}{3}"], "correct"),
+    Case(r"\boxed{1.414}", [r"\sqrt{2}", r"\frac{2}{\sqrt{2}}"], "wrong", "both exact"),
+    Case(r"\boxed{\frac{1}{2}}", [r"50\%", "0.5"], "correct"),
+    Case(r"\boxed{\text{mon}}", ["Monday", r"\text{Mon}"], "correct", "case ignored"),
+    Case(r"\boxed{\text{True}}", ["yes", "true"], "correct"),
+    Case(r"\boxed{\text{maybe}}", ["yes", "true"], "wrong"),
+    Case(r"\boxed{+\infty}", [r"\infty", r"\text{infinity}"], "correct"),
+    Case(r"\boxed{2, 1}", ["1, 2", r"\{1, 2\}"], "correct"),
+    Case("The answer is 12 cm.", ["12", r"12 \text{ cm}"], "correct"),
+    Case(r"\boxed{4x - 2y + 6 = 0}", ["y = 2x + 3", "2x - y + 3 = 0"], "correct"),
+    Case(r"\boxed{y = 2x - 3}", ["y = 2x + 3", "2x - y + 3 = 0"], "wrong"),
+    Case(r"\boxed{\pm 3}", ["3", "-3"], "wrong", "a set of two is neither single answer"),
+    Case(r"\boxed{0}", ["-1", "1"], "wrong"),
+    Case(r"\boxed{11}", ["10", "ten"], "wrong"),
+    Case(r"\boxed{7}", ["", "7"], "correct", "an empty alternative is skipped"),
+    Case(r"\boxed{7}", [r"\frac{1}{", "7"], "correct", "an unreadable alternative is skipped"),
+    Case(r"\boxed{7}", ["", "  "], "invalid_reference", "no alternative is readable"),
+    Case(lines("2 + 5 = 7", "so we get 7"), ["7", "seven"], "no_answer", "no anchor"),
+]

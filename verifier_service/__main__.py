@@ -1,0 +1,3 @@
+from verifier_service.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,66 @@
+"""Service settings, read from `VERIFIER_*` environment variables."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; each documented default is the one used when unset."""
+
+    model_config = SettingsConfigDict(env_prefix="VERIFIER_", extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Address the HTTP API binds to.")
+    port: int = Field(8000, ge=0, le=65535, description="Port the HTTP API binds to.")
+    api_token: str | None = Field(
+        None, description="When set, every endpoint but health checks needs this bearer token."
+    )
+    allow_public_bind: bool = Field(
+        False, description="Allow binding a non-loopback address without an API token."
+    )
+    max_batch_items: int = Field(10_000, ge=1, description="Most items one request may carry.")
+    max_body_bytes: int = Field(
+        128 * 1024 * 1024, ge=1024, description="Largest request body accepted, in bytes."
+    )
+    max_pending_items: int = Field(
+        200_000, ge=1, description="Items in flight past which new requests get 429."
+    )
+    math_workers: int = Field(
+        default_factory=_default_workers, ge=1, description="Math worker processes."
+    )
+    math_worker_memory_mb: int = Field(
+        1024, ge=128, description="Address-space cap of each math worker process, in MiB."
+    )
+    math_default_timeout_s: float = Field(
+        2.0, gt=0, le=30, description="Deadline of a math item whose options set none."
+    )
+    math_cache_size: int = Field(
+        200_000, ge=0, description="Decisions kept in the LRU cache across batches."
+    )
+    job_ttl_s: float = Field(3600.0, gt=0, description="How long finished job results are kept.")
+    max_jobs: int = Field(1000, ge=1, description="Jobs kept at once (running and finished).")
+    log_level: str = Field("info", description="Log level of the service.")
+
+    @model_validator(mode="after")
+    def _refuse_open_bind_without_token(self) -> Settings:
+        if self.host not in LOOPBACK_HOSTS and not self.api_token and not self.allow_public_bind:
+            raise ValueError(
+                f"VERIFIER_HOST={self.host} is not loopback: set VERIFIER_API_TOKEN, or "
+                "VERIFIER_ALLOW_PUBLIC_BIND=true to serve it unauthenticated"
+            )
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

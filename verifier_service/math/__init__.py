@@ -1,0 +1,1 @@
+"""Math answers: extraction, normalisation, guards, parsing and equivalence."""

@@ -1,0 +1,184 @@
+"""The math verifier: response + references -> Decision (rules in docs/math.md).
+
+`judge_normalized(..., deep=False)` uses only the text rules and exact plain numbers: bounded,
+fast, safe to run in the service process. `deep=True` adds guards and the LaTeX parser and
+runs in a worker process under a deadline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from verifier_service.math import guards
+from verifier_service.math.compare import Policy, nodes_equal
+from verifier_service.math.decision import Decision
+from verifier_service.math.extract import extract_answers
+from verifier_service.math.normalize import normalize, unwrap_text
+from verifier_service.math.numbers import ExactNumber, parse_number, rounds_to, within_tolerance
+from verifier_service.math.options import MathOptions
+from verifier_service.math.parse import ParseError, parse_node
+
+MAX_DISTINCT_ANSWERS = 8
+
+_CHOICE = re.compile(r"^\(?([A-J])\)?$")
+_ANSWER_CHOICE = re.compile(r"^\(?([A-Ja-j])\)?$|^(?:\(([A-J])\)|([A-J])[.:)])\s.*$", re.S)
+_WORDS = re.compile(r"^[A-Za-z]+(?:[ '\-]+[A-Za-z]+)*$")
+_MATH_WORDS = frozenset({"sin", "cos", "tan", "log", "ln", "exp", "pi", "sqrt", "infty"})
+_INFINITY = re.compile(r"^([+-]?)\s*(?:\\text\{\s*)?(?:infinity|inf|\\infty|oo)\s*\}?$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class PairOutcome:
+    equal: bool
+    rule: str
+    reference_invalid: bool = False
+
+
+def judge_response(
+    response: str, references: Sequence[str], options: MathOptions | None = None
+) -> Decision:
+    """Judge one model output against acceptable references, in this process, unbounded."""
+    options = options or MathOptions()
+    answers = extract_answers(response, options.extraction)
+    if not answers:
+        return Decision("no_answer", no_answer_reason(options))
+    policy = Policy(options.numeric_tolerance)
+    decision = judge_normalized(normalize_all(answers), normalize_all(references), policy, deep=True)
+    assert decision is not None
+    return replace(decision, extracted=answers[-1])
+
+
+def no_answer_reason(options: MathOptions) -> str:
+    if options.extraction == "boxed":
+        return "no \\boxed{} answer"
+    return "no \\boxed{}, 'the answer is' or '####' answer"
+
+
+def normalize_all(texts: Sequence[str]) -> tuple[str, ...]:
+    """Normalised, distinct, in order of first appearance, the last one kept last."""
+    normalized = [_canonical_infinity(normalize(text)) for text in texts]
+    distinct = list(dict.fromkeys(reversed(normalized)))
+    return tuple(reversed(distinct))
+
+
+def _canonical_infinity(text: str) -> str:
+    match = _INFINITY.match(text)
+    if match is None:
+        return text
+    return "-\\infty" if match.group(1) == "-" else "\\infty"
+
+
+def judge_normalized(
+    answers: Sequence[str], references: Sequence[str], policy: Policy, *, deep: bool
+) -> Decision | None:
+    """The decision for normalised answers; None when `deep=False` cannot decide."""
+    valid = [reference for reference in references if reference]
+    if not valid:
+        return Decision("invalid_reference", "the reference is empty")
+    if len(answers) > MAX_DISTINCT_ANSWERS:
+        return Decision("wrong", f"boxes {len(answers)} different answers")
+    rules: list[str] = []
+    for answer in answers:
+        outcome = _against_references(answer, valid, policy, deep=deep)
+        if outcome is None:
+            return None
+        if not outcome.equal:
+            return _unequal(outcome, len(answers))
+        rules.append(outcome.rule)
+    return Decision("correct", rules[-1])
+
+
+def _unequal(outcome: PairOutcome, answer_count: int) -> Decision:
+    if outcome.reference_invalid:
+        return Decision("invalid_reference", outcome.rule)
+    if answer_count > 1:
+        return Decision("wrong", f"boxes {answer_count} different answers, not all equal")
+    return Decision("wrong", outcome.rule)
+
+
+def _against_references(
+    answer: str, references: list[str], policy: Policy, *, deep: bool
+) -> PairOutcome | None:
+    """Equal to any reference? A reference that cannot be read counts only if all cannot."""
+    failures: list[PairOutcome] = []
+    for reference in references:
+        outcome = compare_pair(answer, reference, policy, deep=deep)
+        if outcome is None:
+            return None
+        if outcome.equal:
+            return outcome
+        failures.append(outcome)
+    readable = [failure for failure in failures if not failure.reference_invalid]
+    return readable[-1] if readable else failures[-1]
+
+
+def compare_pair(answer: str, reference: str, policy: Policy, *, deep: bool) -> PairOutcome | None:
+    if answer == reference:
+        return PairOutcome(True, "identical after normalisation")
+    choice = _CHOICE.match(unwrap_text(reference))
+    if choice:
+        return _choice_outcome(answer, choice.group(1))
+    if is_text_answer(reference):
+        equal = _text_key(answer) == _text_key(reference)
+        return PairOutcome(equal, "same words" if equal else "different words")
+    answer_number, reference_number = parse_number(answer), parse_number(reference)
+    if answer_number is not None and reference_number is not None:
+        return _numbers_outcome(answer_number, reference_number, policy)
+    return _parsed_outcome(answer, reference, policy) if deep else None
+
+
+def _choice_outcome(answer: str, letter: str) -> PairOutcome:
+    match = _ANSWER_CHOICE.match(unwrap_text(answer).strip())
+    chosen = next((g.upper() for g in match.groups() if g), None) if match else None
+    if chosen == letter:
+        return PairOutcome(True, "same multiple-choice letter")
+    return PairOutcome(False, f"chose {chosen}" if chosen else "no multiple-choice letter")
+
+
+def is_text_answer(reference: str) -> bool:
+    words = unwrap_text(reference)
+    if not _WORDS.match(words) or max(map(len, re.findall("[A-Za-z]+", words))) < 2:
+        return False
+    wrapped = words != reference.strip()
+    return wrapped or (len(words) >= 3 and words.lower() not in _MATH_WORDS)
+
+
+def _text_key(text: str) -> str:
+    words = re.sub(r"[^a-z0-9]+", " ", unwrap_text(text).lower())
+    return " ".join(words.split())
+
+
+def _numbers_outcome(answer: ExactNumber, reference: ExactNumber, policy: Policy) -> PairOutcome:
+    rounded = reference.decimals if not reference.percent else None
+    if rounded and answer.decimals is not None and answer.decimals <= rounded:
+        rounded = None
+    for a in answer.candidates():
+        for r in reference.candidates():
+            if a == r:
+                return PairOutcome(True, "equal as rationals")
+            if rounded is not None and rounds_to(a, r, rounded):
+                return PairOutcome(True, f"rounds to the reference at {rounded} decimal places")
+            if policy.tolerance is not None and within_tolerance(a, r, policy.tolerance):
+                return PairOutcome(True, f"within relative tolerance {policy.tolerance:g}")
+    return PairOutcome(False, "different numbers")
+
+
+def _parsed_outcome(answer: str, reference: str, policy: Policy) -> PairOutcome:
+    refused = guards.refusal(reference)
+    if refused:
+        return PairOutcome(False, f"reference refused: {refused}", reference_invalid=True)
+    try:
+        reference_node = parse_node(reference)
+    except (ParseError, RecursionError) as error:
+        return PairOutcome(False, f"reference unreadable: {error}", reference_invalid=True)
+    refused = guards.refusal(answer)
+    if refused:
+        return PairOutcome(False, f"answer refused: {refused}")
+    try:
+        answer_node = parse_node(answer)
+    except (ParseError, RecursionError) as error:
+        return PairOutcome(False, f"answer unreadable: {error}")
+    rule = nodes_equal(answer_node, reference_node, policy)
+    return PairOutcome(rule is not None, rule or "not equal")

@@ -1,0 +1,97 @@
+"""Request bodies of `POST /v1/verify` and `POST /v1/jobs`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from verifier_service.math.options import MathOptions
+
+ItemId = Annotated[str | int | None, Field(description="Echoed back in the item's result.")]
+MAX_REFERENCES = 64
+
+
+class MathItem(BaseModel):
+    """A model output to check against one or several acceptable final answers."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    task: Literal["math"]
+    id: ItemId = None
+    response: str = Field(description="The full model output.")
+    reference: str | Annotated[list[str], Field(min_length=1, max_length=MAX_REFERENCES)] = Field(
+        description="The correct answer, or a list of acceptable answers (any match is correct)."
+    )
+    options: MathOptions = Field(default_factory=MathOptions)
+
+    @property
+    def references(self) -> list[str]:
+        return [self.reference] if isinstance(self.reference, str) else self.reference
+
+
+class StdioCase(BaseModel):
+    stdin: str = ""
+    stdout: str
+
+
+class CheckerProgram(BaseModel):
+    language: str
+    source: str
+
+
+StdioChecker = Literal["tokens", "exact", "lines", "float", "unordered_lines"]
+
+
+class StdioTests(BaseModel):
+    kind: Literal["stdio"]
+    cases: list[StdioCase] = Field(min_length=1)
+    checker: StdioChecker | CheckerProgram = "tokens"
+    abs_tol: float | None = Field(None, ge=0)
+    rel_tol: float | None = Field(None, ge=0)
+
+
+class FunctionalCase(BaseModel):
+    args: list[Any] = Field(default_factory=list)
+    expected: Any
+
+
+class FunctionalTests(BaseModel):
+    kind: Literal["functional"]
+    entry_point: str = Field(min_length=1)
+    cases: list[FunctionalCase] = Field(min_length=1)
+
+
+class AssertTests(BaseModel):
+    kind: Literal["assert"]
+    code: str = Field(min_length=1, description="Test code in the program's language.")
+
+
+CodeTests = Annotated[StdioTests | FunctionalTests | AssertTests, Field(discriminator="kind")]
+
+
+class CodeLimits(BaseModel):
+    time_s: float = Field(2.0, gt=0, le=60)
+    memory_mb: int = Field(256, ge=16, le=8192)
+
+
+class CodeItem(BaseModel):
+    """A model output holding a program to run against tests."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    task: Literal["code"]
+    id: ItemId = None
+    response: str
+    language: str | None = None
+    tests: CodeTests
+    limits: CodeLimits = Field(default_factory=CodeLimits)
+    scoring: Literal["all", "fraction"] = "all"
+    early_stop: bool = False
+
+
+Item = Annotated[MathItem | CodeItem, Field(discriminator="task")]
+
+
+class VerifyRequest(BaseModel):
+    items: list[Item] = Field(min_length=1, description="1 to VERIFIER_MAX_BATCH_ITEMS items.")

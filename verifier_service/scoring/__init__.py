@@ -1,0 +1,1 @@
+"""Batches of items -> results: dedup, cache, dispatch to the math pool."""
