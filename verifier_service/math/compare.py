@@ -56,9 +56,9 @@ def _as_union(node: st.Node) -> tuple[st.Node, ...] | None:
     """A union's parts; `x < 2 \\text{ or } x > 3` reads as a union of intervals too."""
     if isinstance(node, st.Union):
         return node.parts
-    if isinstance(node, st.Collection) and not node.ordered:
-        if node.items and all(isinstance(item, st.Interval) for item in node.items):
-            return node.items
+    is_list = isinstance(node, st.Collection) and not node.ordered and bool(node.items)
+    if is_list and all(isinstance(item, st.Interval) for item in node.items):  # type: ignore[union-attr]
+        return node.items  # type: ignore[union-attr]
     return None
 
 
@@ -205,9 +205,10 @@ def _close_enough(gap: Any, a: Any, r: Any, rounded: int | None, policy: Policy)
     """Rounded-reference and explicit-tolerance rules, for a non-zero gap."""
     if rounded is not None and r.is_real and gap <= sympy.Rational(5, 10 ** (rounded + 1)):
         return f"rounds to the reference at {rounded} decimal places"
-    if policy.tolerance is not None and _finite(a) and _finite(r):
-        if gap <= sympy.Float(policy.tolerance, DIGITS) * max(abs(a), abs(r)):
-            return f"within relative tolerance {policy.tolerance:g}"
+    if policy.tolerance is None or not (_finite(a) and _finite(r)):
+        return None
+    if gap <= sympy.Float(policy.tolerance, DIGITS) * max(abs(a), abs(r)):
+        return f"within relative tolerance {policy.tolerance:g}"
     return None
 
 
@@ -232,7 +233,7 @@ def functions_equal(answer: Any, reference: Any) -> str | None:
 
 
 def equations_equal(answer: Any, reference: Any) -> str | None:
-    """Two equations with the same solutions: one side-difference a constant multiple of the other."""
+    """Equivalent equations: one side-difference is a constant multiple of the other's."""
     if not (isinstance(answer, sympy.Eq) and isinstance(reference, sympy.Eq)):
         return None
     a_diff, r_diff = answer.lhs - answer.rhs, reference.lhs - reference.rhs
@@ -257,7 +258,10 @@ def equations_equal(answer: Any, reference: Any) -> str | None:
 
 def _points(symbols: list[Any]) -> list[dict[Any, Any]]:
     return [
-        {symbol: SAMPLES[(trial * 3 + index * 5) % len(SAMPLES)] for index, symbol in enumerate(symbols)}
+        {
+            symbol: SAMPLES[(trial * 3 + index * 5) % len(SAMPLES)]
+            for index, symbol in enumerate(symbols)
+        }
         for trial in range(TRIALS)
     ]
 

@@ -1,6 +1,8 @@
 """Find the final answer(s) in a full model output.
 
 Every scan here is linear in the response length: responses can be hundreds of kilobytes.
+Answers are never truncated (a cut answer could equal a shorter reference); the guards refuse
+long ones later.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from verifier_service.math.options import Extraction
 THINK_OPEN = "<think>"
 THINK_CLOSE = "</think>"
 BOX_COMMANDS = ("\\boxed", "\\fbox")
-MAX_ANSWER_CHARS = 2000
 
 _ANCHOR = re.compile(r"(?:\banswers?\b[ \t]*(?:is|are|:|=)|\banswer\b[ \t]*\*\*[ \t]*:|####)", re.I)
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|\n")
@@ -53,7 +54,7 @@ def boxed_contents(text: str) -> list[str]:
             return found
         content, end = _box_argument(text, position + len(command))
         if content is not None and content.strip():
-            found.append(content.strip()[:MAX_ANSWER_CHARS])
+            found.append(content.strip())
         start = max(end, position + len(command))
 
 
@@ -104,11 +105,11 @@ def _brace_group(text: str, open_index: int) -> tuple[str | None, int]:
 def anchored_answer(text: str) -> str | None:
     """The answer after the last 'the answer is', 'Final Answer:' or '####' anchor."""
     last = None
-    for last in _ANCHOR.finditer(text):
-        pass
+    for match in _ANCHOR.finditer(text):
+        last = match
     if last is None:
         return None
-    tail = text[last.end() : last.end() + MAX_ANSWER_CHARS]
+    tail = text[last.end() :]
     return _clean_anchored(tail) or None
 
 
@@ -120,6 +121,6 @@ def _clean_anchored(tail: str) -> str:
             end = tail.find(closer, len(opener))
             if end >= 0:
                 return tail[len(opener) : end].strip()
-    end = _SENTENCE_END.search(tail)
-    answer = tail[: end.start()] if end else tail
+    sentence_end = _SENTENCE_END.search(tail)
+    answer = tail[: sentence_end.start()] if sentence_end else tail
     return answer.strip().strip("*").strip().rstrip(".,;:").strip()

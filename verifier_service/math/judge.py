@@ -45,7 +45,9 @@ def judge_response(
     if not answers:
         return Decision("no_answer", no_answer_reason(options))
     policy = Policy(options.numeric_tolerance)
-    decision = judge_normalized(normalize_all(answers), normalize_all(references), policy, deep=True)
+    decision = judge_normalized(
+        normalize_all(answers), normalize_all(references), policy, deep=True
+    )
     assert decision is not None
     return replace(decision, extracted=answers[-1])
 

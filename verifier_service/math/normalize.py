@@ -33,18 +33,23 @@ _FRAC_ALIASES = re.compile(r"\\[dt]frac(?![a-zA-Z])")
 _FRAC_ARGUMENT = r"\s*(\{[^{}]*\}|\\[a-zA-Z]+|[0-9a-zA-Z])"
 _FRAC_SHORTHAND = re.compile(r"\\frac" + _FRAC_ARGUMENT + _FRAC_ARGUMENT)
 _SQRT_SHORTHAND = re.compile(r"\\sqrt\s*(\\[a-zA-Z]+|[0-9a-zA-Z])")
-_DEGREES = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\degree(?![a-zA-Z])|°|\^\s*\{\s*\\text\{\s*o\s*\}\s*\}")
+_DEGREES = re.compile(
+    r"\^\s*\{?\s*\\circ\s*\}?|\\degree(?![a-zA-Z])|°|\^\s*\{\s*\\text\{\s*o\s*\}\s*\}"
+)
 _DOLLAR_SIGN = re.compile(r"\\\$|\\text\{\s*\\\$\s*\}|^\$(?=\d)")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _BRACED_COMMA = re.compile(r"(?<=\d)\{,\}(?=\d{3})")
 _SPACE_THOUSANDS = re.compile(r"(?<=\d)[ ](?=\d{3}(?!\d))")
 _TEXT_WRAPPER = r"\\(?:text|textbf|textit|mbox|mathrm|mathbf|operatorname)\s*\{([^{}]*)\}"
 _TRAILING_TEXT_UNIT = re.compile(r"\s*" + _TEXT_WRAPPER + r"(?:\s*\^\s*\{?\d\}?)?\s*$")
-_TRAILING_WORD_UNIT = re.compile(r"(?<=[\d}).])\s+([A-Za-z][A-Za-z .]*[A-Za-z.])(?:\s*\^\s*\{?\d\}?)?\s*$")
+_TRAILING_WORD_UNIT = re.compile(
+    r"(?<=[\d}).])\s+([A-Za-z][A-Za-z .]*[A-Za-z.])(?:\s*\^\s*\{?\d\}?)?\s*$"
+)
 _UNIT_PREFIX_END = re.compile(r"(?:[\d})]|\\pi|\\infty)\s*$")
 _CONNECTORS = frozenset(
-    "or and to but not no none nor if then than more less least most only each per plus minus"
-    " times over under is are was be equals".split()
+    {"or", "and", "to", "but", "not", "no", "none", "nor", "if", "then", "than", "more", "less"}
+    | {"least", "most", "only", "each", "per", "plus", "minus", "times", "over", "under", "is"}
+    | {"are", "was", "be", "equals"}
 )
 _WHOLE_DOLLARS = re.compile(r"^\$+|\$+$")
 MAX_UNIT_SCAN_CHARS = 300

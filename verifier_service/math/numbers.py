@@ -18,9 +18,7 @@ _SCIENTIFIC = re.compile(
     r"(?:\{\s*(?P<exp1>[+-]?\d+)\s*\}|(?P<exp2>\d))$"
 )
 _E_NOTATION = re.compile(_SIGN + r"(?P<mant>\d+(?:\.\d+)?)[eE](?P<exp>[+-]?\d+)$")
-_REPEATING = re.compile(
-    _SIGN + r"(?P<int>\d*)\.(?P<fixed>\d*)\\overline\{(?P<rep>\d+)\}$"
-)
+_REPEATING = re.compile(_SIGN + r"(?P<int>\d*)\.(?P<fixed>\d*)\\overline\{(?P<rep>\d+)\}$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,9 +119,9 @@ def from_sympy(value: Any) -> st.Node:
         return _from_set(value)
     if isinstance(value, sympy.Eq) and isinstance(value.rhs, sympy.Set):
         return _from_set(value.rhs)
-    if isinstance(value, sympy.Eq) and isinstance(value.lhs, sympy.Symbol):
-        if not value.rhs.has(value.lhs):
-            return st.Scalar(value.rhs, variable=str(value.lhs))
+    lone_left = isinstance(value, sympy.Eq) and isinstance(value.lhs, sympy.Symbol)
+    if lone_left and not value.rhs.has(value.lhs):
+        return st.Scalar(value.rhs, variable=str(value.lhs))
     if isinstance(value, sympy.Rel | sympy.And | sympy.Or) and not isinstance(value, sympy.Eq):
         return _from_relation(value)
     if isinstance(value, sympy.Basic):

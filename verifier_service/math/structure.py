@@ -69,7 +69,9 @@ def _scan(text: str) -> list[tuple[int, int, int]]:
             command = re.match(r"\\(?:[a-zA-Z]+|.)", text[index:])
             length = len(command.group(0)) if command else 1
             token = text[index : index + length]
-            depth += 1 if token in ("\\{", "\\langle") else -1 if token in ("\\}", "\\rangle") else 0
+            depth += (
+                1 if token in ("\\{", "\\langle") else -1 if token in ("\\}", "\\rangle") else 0
+            )
         elif char in OPENERS:
             depth += 1
         elif char in CLOSERS:
@@ -85,10 +87,17 @@ def split_top_level(text: str, separator: str) -> list[str]:
     start = 0
     depth_before = 0
     for index, _, depth in _scan(text):
-        if depth_before == 0 and index >= start and text.startswith(separator, index):
-            if separator[0] != "\\" or not text[index + len(separator) : index + len(separator) + 1].isalpha():
-                parts.append(text[start:index])
-                start = index + len(separator)
+        if (
+            depth_before == 0
+            and index >= start
+            and text.startswith(separator, index)
+            and (
+                separator[0] != "\\"
+                or not text[index + len(separator) : index + len(separator) + 1].isalpha()
+            )
+        ):
+            parts.append(text[start:index])
+            start = index + len(separator)
         depth_before = depth
     parts.append(text[start:])
     return [part.strip() for part in parts]
@@ -122,8 +131,8 @@ def bracket_shape(text: str) -> tuple[str, str, str] | None:
     tokens = _scan(text)
     if not tokens or tokens[-1][2] != 0:
         return None
-    first_index, first_length, _ = tokens[0]
-    last_index, last_length, _ = tokens[-1]
+    _first_index, first_length, _ = tokens[0]
+    last_index, _last_length, _ = tokens[-1]
     opener = text[:first_length]
     closer = text[last_index:]
     if opener not in ("(", "[", "\\{", "\\langle") or closer not in (")", "]", "\\}", "\\rangle"):

@@ -83,6 +83,9 @@ class DeadlinePool:
         """Tasks submitted and not yet answered."""
         return self._in_flight
 
+    def worker_pids(self) -> list[int]:
+        return [slot.process.pid for slot in self._slots if slot.alive()]
+
     def alive_workers(self) -> int:
         return sum(slot.alive() for slot in self._slots)
 
@@ -141,7 +144,7 @@ class DeadlinePool:
 def _forkserver_context(handler: str) -> ForkServerContext:
     context = multiprocessing.get_context("forkserver")
     assert isinstance(context, ForkServerContext)
-    context.set_forkserver_preload([handler.split(":")[0]])
+    context.set_forkserver_preload([handler.split(":", maxsplit=1)[0]])
     return context
 
 

@@ -1,0 +1,162 @@
+"""/v1/verify through a real server: the shapes of ../shared/API.md, errors that name fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.conftest import TEST_BODY_LIMIT
+
+
+def math_item(response: str, reference: str | list[str], **extra: Any) -> dict[str, Any]:
+    return {"task": "math", "response": response, "reference": reference, **extra}
+
+
+def verify(client: httpx.Client, *items: dict[str, Any]) -> list[dict[str, Any]]:
+    reply = client.post("/v1/verify", json={"items": list(items)})
+    assert reply.status_code == 200, reply.text
+    results: list[dict[str, Any]] = reply.json()["results"]
+    return results
+
+
+def test_math_result_has_every_contract_field(client: httpx.Client) -> None:
+    [result] = verify(
+        client, math_item(r"So it is \boxed{\frac{1}{2}}.", r"\frac{1}{2}", id="p1-s1")
+    )
+    assert result["id"] == "p1-s1"
+    assert result["task"] == "math"
+    assert result["reward"] == 1.0
+    assert result["verdict"] == "correct"
+    assert result["extracted"] == r"\frac{1}{2}"
+    assert result["reason"]
+    assert result["elapsed_ms"] >= 0
+
+
+def test_results_come_back_in_request_order(client: httpx.Client) -> None:
+    items = [math_item(rf"\boxed{{{n}}}", str(n if n % 3 else n + 1), id=n) for n in range(50)]
+    results = verify(client, *items)
+    assert [r["id"] for r in results] == list(range(50))
+    assert [r["verdict"] for r in results] == [
+        "wrong" if n % 3 == 0 else "correct" for n in range(50)
+    ]
+
+
+def test_rewards_follow_verdicts(client: httpx.Client) -> None:
+    results = verify(
+        client,
+        math_item(r"\boxed{3}", "3"),
+        math_item(r"\boxed{4}", "3"),
+        math_item("no anchor here, just 3", "3"),
+        math_item(r"\boxed{3}", ""),
+    )
+    assert [(r["verdict"], r["reward"]) for r in results] == [
+        ("correct", 1.0),
+        ("wrong", 0.0),
+        ("no_answer", 0.0),
+        ("invalid_reference", None),
+    ]
+
+
+def test_several_references_any_matches(client: httpx.Client) -> None:
+    [result] = verify(client, math_item(r"\boxed{0.5}", ["1/3", r"\frac{1}{2}"]))
+    assert result["verdict"] == "correct"
+
+
+def test_options_are_honoured(client: httpx.Client) -> None:
+    results = verify(
+        client,
+        math_item("The answer is 7", "7", options={"extraction": "boxed"}),
+        math_item("7", "7", options={"extraction": "raw"}),
+        math_item(r"\boxed{3.1}", "3", options={"numeric_tolerance": 0.05}),
+    )
+    assert [r["verdict"] for r in results] == ["no_answer", "correct", "correct"]
+
+
+def test_a_code_item_gets_its_own_result_and_the_batch_still_scores(client: httpx.Client) -> None:
+    code = {
+        "task": "code",
+        "id": "c1",
+        "response": "```python\nprint(3)\n```",
+        "tests": {"kind": "stdio", "cases": [{"stdin": "", "stdout": "3\n"}]},
+    }
+    results = verify(client, code, math_item(r"\boxed{2}", "2"))
+    assert results[0]["task"] == "code" and results[0]["reward"] is None
+    assert results[1]["verdict"] == "correct"
+
+
+def test_missing_field_is_422_naming_it(client: httpx.Client) -> None:
+    reply = client.post("/v1/verify", json={"items": [{"task": "math", "response": "x"}]})
+    assert reply.status_code == 422
+    assert "items.0.math.reference" in reply.json()["error"]
+
+
+def test_wrong_types_and_unknown_task_are_422(client: httpx.Client) -> None:
+    for body, field in (
+        ({"items": []}, "items"),
+        ({"items": "nope"}, "items"),
+        ({}, "items"),
+        ({"items": [{"task": "poetry", "response": "x"}]}, "items.0"),
+        ({"items": [math_item("x", "1", options={"timeout_s": 999})]}, "timeout_s"),
+        ({"items": [math_item("x", "1", options={"extraction": "guess"})]}, "extraction"),
+    ):
+        reply = client.post("/v1/verify", json=body)
+        assert reply.status_code == 422, body
+        assert field in reply.json()["error"], reply.json()
+
+
+def test_too_many_items_is_422_naming_items(client: httpx.Client) -> None:
+    items = [math_item(r"\boxed{1}", "1")] * 10_001
+    reply = client.post("/v1/verify", json={"items": items})
+    assert reply.status_code == 422
+    assert reply.json()["error"].startswith("items:")
+
+
+def test_oversized_body_is_413(client: httpx.Client) -> None:
+    huge = "x" * (TEST_BODY_LIMIT + 1024)
+    reply = client.post("/v1/verify", json={"items": [math_item(huge, "1")]})
+    assert reply.status_code == 413
+    assert "VERIFIER_MAX_BODY_BYTES" in reply.json()["error"]
+
+
+def test_oversized_chunked_body_is_413(client: httpx.Client) -> None:
+    def chunks() -> Any:
+        yield b'{"items": [{"task": "math", "reference": "1", "response": "'
+        for _ in range(TEST_BODY_LIMIT // 65536 + 2):
+            yield b"x" * 65536
+        yield b'"}]}'
+
+    reply = client.post(
+        "/v1/verify", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert reply.status_code == 413
+
+
+def test_invalid_json_and_invalid_utf8_are_4xx(client: httpx.Client) -> None:
+    headers = {"content-type": "application/json"}
+    bad_utf8 = b'{"items": [{"task": "math", "response": "\xff\xfe", "reference": "1"}]}'
+    for body in (b"{not json", bad_utf8, b""):
+        reply = client.post("/v1/verify", content=body, headers=headers)
+        assert 400 <= reply.status_code < 500, (body, reply.status_code)
+        assert reply.json()["error"]
+
+
+def test_openapi_describes_the_contract(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    for path in ("/v1/verify", "/v1/jobs", "/v1/jobs/{job_id}", "/v1/languages"):
+        assert path in spec["paths"]
+    for path in ("/healthz", "/readyz", "/metrics"):
+        assert path in spec["paths"]
+    assert "MathOptions" in spec["components"]["schemas"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_service_endpoints(client: httpx.Client) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["math_workers"] == 2
+    assert client.get("/v1/languages").json() == {"languages": []}
+    verify(client, math_item(r"\boxed{2}", "2"))
+    metrics = client.get("/metrics").text
+    assert 'verifier_items_total{task="math",verdict="correct"}' in metrics
+    assert "verifier_item_latency_seconds_bucket" in metrics

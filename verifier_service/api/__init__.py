@@ -1,0 +1,5 @@
+"""The HTTP API (contract: ../shared/API.md)."""
+
+from verifier_service.api.app import create_app
+
+__all__ = ["create_app"]

@@ -1,0 +1,37 @@
+"""The FastAPI application: routes, limits, auth and error handlers around one Service."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from verifier_service import __version__
+from verifier_service.api.errors import install_error_handlers
+from verifier_service.api.middleware import BodySizeLimit
+from verifier_service.api.routes import jobs, service, verify
+from verifier_service.service import Service
+
+
+def create_app(app_service: Service) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        app_service.start()
+        try:
+            yield
+        finally:
+            app_service.close()
+
+    app = FastAPI(
+        title="verifier-service",
+        version=__version__,
+        description="Bounded-time, sandboxed rewards for RL with verifiable rewards.",
+        lifespan=lifespan,
+    )
+    app.state.service = app_service
+    app.add_middleware(BodySizeLimit, max_bytes=app_service.settings.max_body_bytes)
+    install_error_handlers(app)
+    for router in (verify.router, jobs.router, service.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,68 @@
+"""Every failure is a 4xx with a message that names the field, or a 503; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from verifier_service.jobs.store import TooManyJobsError
+from verifier_service.service import SaturatedError
+
+log = logging.getLogger(__name__)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(SaturatedError, _saturated)
+    app.add_exception_handler(TooManyJobsError, _saturated)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+def field_path(location: tuple[Any, ...] | list[Any]) -> str:
+    """`("body", "items", 3, "reference")` -> `items.3.reference`."""
+    parts = [str(part) for part in location if part != "body"]
+    return ".".join(parts) or "body"
+
+
+def _validation_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    details = [
+        {"field": field_path(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type")}
+        for e in error.errors()
+    ]
+    summary = "; ".join(f"{d['field']}: {d['message']}" for d in details[:5])
+    return JSONResponse(status_code=422, content={"error": summary, "detail": details})
+
+
+def _http_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    message = str(error.detail)
+    if error.status_code == 400 and "parsing the body" in message:
+        message = "the request body is not valid JSON in UTF-8"
+    return JSONResponse(
+        status_code=error.status_code,
+        content={"error": message, "detail": message},
+        headers=dict(error.headers or {}),
+    )
+
+
+def _saturated(_: Request, error: Exception) -> JSONResponse:
+    return JSONResponse(
+        status_code=429,
+        content={"error": f"the service is saturated ({error}); retry later"},
+        headers={"Retry-After": str(SaturatedError.retry_after_s)},
+    )
+
+
+def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s", request.url.path, exc_info=error)
+    return JSONResponse(
+        status_code=503,
+        content={"error": f"the service could not handle the request ({type(error).__name__})"},
+    )

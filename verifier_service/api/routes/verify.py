@@ -1,0 +1,45 @@
+"""POST /v1/verify: score a batch and answer when every item is scored."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
+
+from verifier_service.api.deps import Authorized, ServiceDep
+from verifier_service.schemas.requests import VerifyRequest
+from verifier_service.schemas.results import VerifyResponse
+from verifier_service.service import Service
+
+router = APIRouter(tags=["verify"], dependencies=[Authorized])
+
+ERRORS: dict[int | str, dict[str, str]] = {
+    401: {"description": "VERIFIER_API_TOKEN is set and the bearer token is missing or wrong."},
+    413: {"description": "The body is larger than VERIFIER_MAX_BODY_BYTES."},
+    422: {"description": "The body does not match the contract; `error` names the field."},
+    429: {"description": "Saturated: retry after `Retry-After` seconds."},
+}
+
+
+def check_batch_size(request: VerifyRequest, service: Service) -> None:
+    limit = service.settings.max_batch_items
+    if len(request.items) > limit:
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("body", "items"),
+                    "msg": f"at most {limit} items per request (got {len(request.items)}); "
+                    "split the batch or use POST /v1/jobs",
+                    "type": "too_long",
+                }
+            ]
+        )
+
+
+@router.post("/v1/verify", response_model=VerifyResponse, responses=ERRORS)
+async def verify(request: VerifyRequest, service: ServiceDep) -> VerifyResponse:
+    """Score every item; results come back in request order, one per item."""
+    check_batch_size(request, service)
+    with service.admitted(len(request.items)):
+        results = await run_in_threadpool(service.score, request.items)
+    return VerifyResponse(results=results)

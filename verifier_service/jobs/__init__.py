@@ -1,0 +1,1 @@
+"""Large batches run in the background and are fetched by id."""

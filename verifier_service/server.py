@@ -1,0 +1,28 @@
+"""Run the HTTP API with the embedded service under uvicorn."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from verifier_service.api import create_app
+from verifier_service.config import Settings
+from verifier_service.service import Service
+
+# uvicorn closes the app's lifespan, which stops the worker processes, on SIGTERM and Ctrl-C.
+GRACEFUL_SHUTDOWN_S = 30
+
+
+def serve(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = create_app(Service(settings))
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+    )
