@@ -1,4 +1,4 @@
-"""Hostile math input through a real server: every item answers in bounded time, the service stays up.
+"""Hostile math input through a real server: bounded time for every item, the service stays up.
 
 Bounds here are generous ceilings that catch a hang, not performance targets (those live in
 benchmarks/).
