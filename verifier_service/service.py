@@ -55,6 +55,10 @@ class Service:
         self.math_pool.close()
         self._started = False
 
+    @property
+    def in_flight_items(self) -> int:
+        return self._in_flight
+
     def ready(self) -> bool:
         return self._started and self.math_pool.alive_workers() > 0
 

@@ -129,15 +129,24 @@ def scalars_equal(answer: st.Scalar, reference: st.Scalar, policy: Policy) -> st
         return None
     if isinstance(answer.value, sympy.Eq) or isinstance(reference.value, sympy.Eq):
         return equations_equal(_equation(answer), _equation(reference))
-    rounded = reference.decimals if not reference.percent else None
-    if rounded and answer.decimals is not None and answer.decimals <= rounded:
-        rounded = None  # a decimal no more precise than the reference must equal it exactly
+    rounded = rounding_digits(answer.decimals, reference.decimals, reference.percent)
     for a in _candidates(answer):
         for r in _candidates(reference):
             rule = values_equal(a, r, rounded, policy)
             if rule:
                 return rule
     return None
+
+
+def rounding_digits(
+    answer_decimals: int | None, reference_decimals: int | None, reference_percent: bool
+) -> int | None:
+    """Digits at which the reference counts as rounded, or None when it must match exactly."""
+    if reference_percent or not reference_decimals:
+        return None
+    if answer_decimals is not None and answer_decimals <= reference_decimals:
+        return None  # a decimal no more precise than the reference must equal it exactly
+    return reference_decimals
 
 
 def _candidates(scalar: st.Scalar) -> tuple[Any, ...]:
@@ -162,7 +171,7 @@ def values_equal(answer: Any, reference: Any, rounded: int | None, policy: Polic
     if symbols:
         return functions_equal(answer, reference)
     if isinstance(answer, sympy.Rational) and isinstance(reference, sympy.Rational):
-        return _rationals_equal(_fraction(answer), _fraction(reference), rounded, policy)
+        return rationals_equal(_fraction(answer), _fraction(reference), rounded, policy)
     return constants_equal(answer, reference, rounded, policy)
 
 
@@ -170,7 +179,7 @@ def _fraction(value: Any) -> Fraction:
     return Fraction(int(value.p), int(value.q))
 
 
-def _rationals_equal(
+def rationals_equal(
     answer: Fraction, reference: Fraction, rounded: int | None, policy: Policy
 ) -> str | None:
     if answer == reference:

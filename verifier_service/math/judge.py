@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from verifier_service.math import guards
-from verifier_service.math.compare import Policy, nodes_equal
+from verifier_service.math.compare import Policy, nodes_equal, rationals_equal, rounding_digits
 from verifier_service.math.decision import Decision
 from verifier_service.math.extract import extract_answers
 from verifier_service.math.normalize import normalize, unwrap_text
-from verifier_service.math.numbers import ExactNumber, parse_number, rounds_to, within_tolerance
+from verifier_service.math.numbers import ExactNumber, parse_number
 from verifier_service.math.options import MathOptions
 from verifier_service.math.parse import ParseError, parse_node
 
@@ -153,17 +153,12 @@ def _text_key(text: str) -> str:
 
 
 def _numbers_outcome(answer: ExactNumber, reference: ExactNumber, policy: Policy) -> PairOutcome:
-    rounded = reference.decimals if not reference.percent else None
-    if rounded and answer.decimals is not None and answer.decimals <= rounded:
-        rounded = None
+    rounded = rounding_digits(answer.decimals, reference.decimals, reference.percent)
     for a in answer.candidates():
         for r in reference.candidates():
-            if a == r:
-                return PairOutcome(True, "equal as rationals")
-            if rounded is not None and rounds_to(a, r, rounded):
-                return PairOutcome(True, f"rounds to the reference at {rounded} decimal places")
-            if policy.tolerance is not None and within_tolerance(a, r, policy.tolerance):
-                return PairOutcome(True, f"within relative tolerance {policy.tolerance:g}")
+            rule = rationals_equal(a, r, rounded, policy)
+            if rule:
+                return PairOutcome(True, rule)
     return PairOutcome(False, "different numbers")
 
 

@@ -187,7 +187,10 @@ class _Slot:
             outcome = self.run(job.payload, job.deadline_s)
             job.future.set_result(outcome)
             if outcome.status not in ("ok", "error") and not self.pool._closed:
-                self.replace(outcome.status)
+                try:
+                    self.replace(outcome.status)
+                except RuntimeError:  # the next task retries the start and reports `crashed`
+                    log.exception("%s worker %d could not be replaced", self.pool._name, self.index)
 
     def run(self, payload: Any, deadline_s: float) -> Outcome:
         try:
