@@ -19,6 +19,7 @@ from verifier_service.math.normalize import normalize, unwrap_text
 from verifier_service.math.numbers import ExactNumber, parse_number
 from verifier_service.math.options import MathOptions
 from verifier_service.math.parse import ParseError, parse_node
+from verifier_service.math.units import split_unit
 
 MAX_DISTINCT_ANSWERS = 8
 
@@ -117,6 +118,12 @@ def _against_references(
 
 
 def compare_pair(answer: str, reference: str, policy: Policy, *, deep: bool) -> PairOutcome | None:
+    if answer == reference:
+        return PairOutcome(True, "identical after normalisation")
+    answer, answer_unit = split_unit(answer)
+    reference, reference_unit = split_unit(reference)
+    if answer_unit and reference_unit and answer_unit != reference_unit:
+        return PairOutcome(False, f"different units ({answer_unit} vs {reference_unit})")
     if answer == reference:
         return PairOutcome(True, "identical after normalisation")
     choice = _CHOICE.match(unwrap_text(reference))

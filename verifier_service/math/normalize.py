@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from verifier_service.math.units import TEXT_WRAPPER, attach_unit
+
 _UNICODE = {
     "−": "-",
     "–": "-",
@@ -40,19 +42,7 @@ _DOLLAR_SIGN = re.compile(r"\\\$|\\text\{\s*\\\$\s*\}|^\$(?=\d)")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _BRACED_COMMA = re.compile(r"(?<=\d)\{,\}(?=\d{3})")
 _SPACE_THOUSANDS = re.compile(r"(?<=\d)[ ](?=\d{3}(?!\d))")
-_TEXT_WRAPPER = r"\\(?:text|textbf|textit|mbox|mathrm|mathbf|operatorname)\s*\{([^{}]*)\}"
-_TRAILING_TEXT_UNIT = re.compile(r"\s*" + _TEXT_WRAPPER + r"(?:\s*\^\s*\{?\d\}?)?\s*$")
-_TRAILING_WORD_UNIT = re.compile(
-    r"(?<=[\d}).])\s+([A-Za-z][A-Za-z .]*[A-Za-z.])(?:\s*\^\s*\{?\d\}?)?\s*$"
-)
-_UNIT_PREFIX_END = re.compile(r"(?:[\d})]|\\pi|\\infty)\s*$")
-_CONNECTORS = frozenset(
-    {"or", "and", "to", "but", "not", "no", "none", "nor", "if", "then", "than", "more", "less"}
-    | {"least", "most", "only", "each", "per", "plus", "minus", "times", "over", "under", "is"}
-    | {"are", "was", "be", "equals"}
-)
 _WHOLE_DOLLARS = re.compile(r"^\$+|\$+$")
-MAX_UNIT_SCAN_CHARS = 300
 _MATH_FENCES = (("\\(", "\\)"), ("\\[", "\\]"))
 
 
@@ -73,7 +63,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"\\(?:le|leqslant)(?![a-zA-Z])", r"\\leq", text)
     text = re.sub(r"\\(?:ge|geqslant)(?![a-zA-Z])", r"\\geq", text)
     text = text.rstrip(" .")
-    text = strip_units(text)
+    text = attach_unit(text)
     text = _thousands(text)
     text = collapse_redundant_brackets(text)
     return " ".join(text.split())
@@ -108,40 +98,12 @@ def _thousands(text: str) -> str:
     return text
 
 
-def strip_units(text: str) -> str:
-    """Drop unit words after a number: `5 \\text{ cm}^2`, `18 dollars`; never `2 or 3`."""
-    if len(text) > MAX_UNIT_SCAN_CHARS:
-        return text
-    for _ in range(3):
-        stripped = _strip_one_unit(text)
-        if stripped == text:
-            return text
-        text = stripped
-    return text
-
-
-def _strip_one_unit(text: str) -> str:
-    for pattern, min_letters in ((_TRAILING_TEXT_UNIT, 1), (_TRAILING_WORD_UNIT, 2)):
-        match = pattern.search(text)
-        if match is None:
-            continue
-        words = re.findall(r"[A-Za-z]+", match.group(1))
-        prefix = text[: match.start()].rstrip()
-        if not words or sum(map(len, words)) < min_letters:
-            continue
-        if any(word.lower() in _CONNECTORS for word in words):
-            continue
-        if prefix and _UNIT_PREFIX_END.search(prefix):
-            return prefix
-    return text
-
-
 def unwrap_text(text: str) -> str:
     """`\\text{Monday}` -> `Monday`, for answers that are words."""
     previous = None
     while previous != text:
         previous = text
-        text = re.sub(_TEXT_WRAPPER, r"\1", text)
+        text = re.sub(TEXT_WRAPPER, r"\1", text)
     return text.strip()
 
 

@@ -65,4 +65,13 @@ CASES: list[Case] = [
     Case(r"\boxed{42}", "C", "wrong", "the option's text without its letter"),
     Case(r"\boxed{AB}", "A", "wrong", "two letters"),
     Case(r"\boxed{\text{A and B}}", "A", "wrong", "two options"),
+    # --- units on both sides must agree -------------------------------------------------------
+    Case(r"\boxed{5 \text{ cm}}", r"5 \text{ m}", "wrong", "different units"),
+    Case(r"\boxed{5 \text{ cm}^2}", r"5 \text{ cm}", "wrong", "area vs length"),
+    Case(r"\boxed{12 \text{ hours}}", r"12 \text{ minutes}", "wrong", "different units"),
+    Case(r"The answer is 5 cm.", r"5 \text{ centimeters}", "correct", "abbreviation and word"),
+    Case(r"\boxed{3 \text{ inches}}", r"3 \text{ in}", "correct", "plural and abbreviation"),
+    Case(r"\boxed{7 \text{ feet}}", r"7 \text{ ft}", "correct"),
+    Case(r"\boxed{\frac{1}{2} \text{ kg}}", r"0.5 \text{ kilograms}", "correct"),
+    Case(r"\boxed{2 \text{ kg}}", r"2 \text{ g}", "wrong", "different units"),
 ]
