@@ -13,7 +13,7 @@ from verifier_service.pool import DeadlinePool
 from verifier_service.schemas.requests import Item
 from verifier_service.schemas.results import Result
 from verifier_service.scoring.batch import BatchScorer
-from verifier_service.scoring.math_scorer import HANDLER, WARM_UP, MathScorer
+from verifier_service.scoring.math_scorer import HANDLER, PRELOAD, WARM_UP, MathScorer
 
 
 class SaturatedError(RuntimeError):
@@ -31,6 +31,7 @@ class Service:
             size=settings.math_workers,
             memory_mb=settings.math_worker_memory_mb,
             warm_up=WARM_UP,
+            preload=PRELOAD,
             name="math",
             on_restart=lambda reason: self.metrics.worker_restarts.labels("math", reason).inc(),
         )

@@ -118,9 +118,17 @@ def _clean_anchored(tail: str) -> str:
     tail = tail.lstrip()
     for opener, closer in _MATH_DELIMITERS:
         if tail.startswith(opener):
-            end = tail.find(closer, len(opener))
+            end = _unescaped(tail, closer, len(opener))
             if end >= 0:
                 return tail[len(opener) : end].strip()
     sentence_end = _SENTENCE_END.search(tail)
     answer = tail[: sentence_end.start()] if sentence_end else tail
     return answer.strip().strip("*").strip().rstrip(".,;:").strip()
+
+
+def _unescaped(text: str, delimiter: str, start: int) -> int:
+    """Index of the first `delimiter` at or after `start` not escaped by a backslash (`\\$`)."""
+    index = text.find(delimiter, start)
+    while index > 0 and delimiter == "$" and text[index - 1] == "\\":
+        index = text.find(delimiter, index + 1)
+    return index

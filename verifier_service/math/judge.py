@@ -26,7 +26,7 @@ MAX_DISTINCT_ANSWERS = 8
 _CHOICE = re.compile(r"^\(?([A-J])\)?$")
 _ANSWER_CHOICE = re.compile(r"^\(?([A-Ja-j])\)?$|^(?:\(([A-J])\)|([A-J])[.:)])\s.*$", re.S)
 _WORDS = re.compile(r"^[A-Za-z]+(?:[ '\-]+[A-Za-z]+)*$")
-_MATH_WORDS = frozenset({"sin", "cos", "tan", "log", "ln", "exp", "pi", "sqrt", "infty"})
+_MATH_WORDS = frozenset({"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "pi", "oo"})
 _INFINITY = re.compile(r"^([+-]?)\s*(?:\\text\{\s*)?(?:infinity|inf|\\infty|oo)\s*\}?$", re.I)
 
 
@@ -151,7 +151,7 @@ def is_text_answer(reference: str) -> bool:
     if not _WORDS.match(words) or max(map(len, re.findall("[A-Za-z]+", words))) < 2:
         return False
     wrapped = words != reference.strip()
-    return wrapped or (len(words) >= 3 and words.lower() not in _MATH_WORDS)
+    return wrapped or words.lower() not in _MATH_WORDS
 
 
 def _text_key(text: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 import sympy
 from latex2sympy2_extended import latex2sympy
+from latex2sympy2_extended.latex2sympy2 import ConversionConfig
 
 from verifier_service.math import structure as st
 from verifier_service.math.numbers import parse_number
@@ -17,6 +18,8 @@ MAX_ITEMS = 64
 
 _DECIMAL_LITERAL = re.compile(r"(?<![\d.])(\d*)\.(\d+)(?![\d.])")
 _E_NOTATION = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[eE]([+-]?\d+)(?![\w.])")
+# `M` and `m` are different variables: the parser's default would lower-case both into one.
+_CONVERSION = ConversionConfig(lowercase_symbols=False)
 _CONSTANTS = {sympy.Symbol("i"): sympy.I, sympy.Symbol("e"): sympy.E}
 
 
@@ -84,7 +87,7 @@ def parse_latex(text: str) -> Any:
     prepared = _E_NOTATION.sub(r"\1\\times10^{\2}", text)
     prepared = _DECIMAL_LITERAL.sub(_decimal_as_fraction, prepared)
     try:
-        value = latex2sympy(prepared)
+        value = latex2sympy(prepared, conversion_config=_CONVERSION)
     except Exception as error:  # the parser raises bare Exceptions on bad input
         raise ParseError(f"unreadable LaTeX: {text[:80]}") from error
     if isinstance(value, str):

@@ -24,6 +24,7 @@ from verifier_service.scoring.cache import LRUCache
 
 HANDLER = "verifier_service.math.worker:judge_task"
 WARM_UP = "verifier_service.math.worker:warm_up"
+PRELOAD = ("verifier_service.math.forkserver_warm_up",)
 
 
 @dataclass(slots=True)
@@ -41,8 +42,10 @@ class _Prepared:
 
 @dataclass(slots=True)
 class _Pending:
+    """One distinct task in flight and the items it decides."""
+
     deadline_s: float
-    future: Future[Outcome] | None = None
+    future: Future[Outcome]
     items: list[_Prepared] = field(default_factory=list)
 
 
@@ -56,36 +59,58 @@ class MathScorer:
         self._metrics = metrics
 
     def score(self, items: Sequence[MathItem]) -> list[MathResult]:
-        """Results in item order; blocks until every item is decided (each within its deadline)."""
-        prepared = [self._prepare(item) for item in items]
-        pending = self._dispatch(prepared)
-        for group in pending.values():
-            assert group.future is not None
+        """Results in item order; blocks until every item is decided (each within its deadline).
+
+        Each distinct undecided task goes to the pool as soon as its first item is prepared, so
+        workers start while the rest of the batch is still being extracted.
+        """
+        normalized_references: dict[tuple[str, ...], tuple[str, ...]] = {}
+        pending: dict[MathTask, _Pending] = {}
+        prepared = []
+        for item in items:
+            entry = self._prepare(item, normalized_references)
+            if entry.decision is None and entry.task is not None:
+                self._pending_group(entry, pending).items.append(entry)
+            prepared.append(entry)
+        for task, group in pending.items():
             outcome = group.future.result()
             decision = _decision_from(outcome, group.deadline_s)
             if outcome.status == "ok":
-                self._cache.put(group.items[0].task, decision)  # type: ignore[arg-type]
+                self._cache.put(task, decision)
             for entry in group.items:
                 entry.decision = decision
                 entry.elapsed_s += outcome.elapsed_s
         return [self._result(entry) for entry in prepared]
 
-    def _prepare(self, item: MathItem) -> _Prepared:
+    def _prepare(
+        self, item: MathItem, normalized_references: dict[tuple[str, ...], tuple[str, ...]]
+    ) -> _Prepared:
         started = time.perf_counter()
         answers = extract_answers(item.response, item.options.extraction)
         entry = _Prepared(item, answers[-1] if answers else None, started)
         if not answers:
             entry.decision = Decision("no_answer", no_answer_reason(item.options))
         else:
-            entry.task = MathTask(
-                normalize_all(answers),
-                normalize_all(item.references),
-                item.options.numeric_tolerance,
-            )
+            raw_references = tuple(item.references)
+            references = normalized_references.get(raw_references)
+            if references is None:
+                references = normalized_references[raw_references] = normalize_all(raw_references)
+            tolerance = item.options.numeric_tolerance
+            entry.task = MathTask(normalize_all(answers), references, tolerance)
             entry.deadline_s = item.options.timeout_s or self._default_timeout_s
             entry.decision = self._quick(entry.task)
         entry.elapsed_s = time.perf_counter() - started
         return entry
+
+    def _pending_group(self, entry: _Prepared, pending: dict[MathTask, _Pending]) -> _Pending:
+        """The in-flight task deciding this entry; submitted on first sight (dedup)."""
+        assert entry.task is not None
+        group = pending.get(entry.task)
+        if group is None:
+            self._metrics.math_cache.labels("worker").inc()
+            future = self._pool.submit(entry.task, entry.deadline_s)
+            group = pending[entry.task] = _Pending(entry.deadline_s, future)
+        return group
 
     def _quick(self, task: MathTask) -> Decision | None:
         cached = self._cache.get(task)
@@ -99,19 +124,6 @@ class MathScorer:
             self._metrics.math_cache.labels("fast_rules").inc()
             self._cache.put(task, decision)
         return decision
-
-    def _dispatch(self, prepared: list[_Prepared]) -> dict[MathTask, _Pending]:
-        """Group undecided items by task (dedup), then submit each distinct task once."""
-        pending: dict[MathTask, _Pending] = {}
-        for entry in prepared:
-            if entry.decision is None and entry.task is not None:
-                group = pending.setdefault(entry.task, _Pending(entry.deadline_s))
-                group.deadline_s = max(group.deadline_s, entry.deadline_s)
-                group.items.append(entry)
-        for task, group in pending.items():
-            self._metrics.math_cache.labels("worker").inc()
-            group.future = self._pool.submit(task, group.deadline_s)
-        return pending
 
     def _result(self, entry: _Prepared) -> MathResult:
         decision = entry.decision

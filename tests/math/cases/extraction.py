@@ -216,4 +216,6 @@ CASES: list[Case] = [
     Case("  -3  \n", "-3", "correct", "surrounding whitespace", RAW),
     Case("x = 5", "5", "correct", "equation with a lone variable", RAW),
     Case("The answer is 5.", "5", "wrong", "raw: the whole text is the answer", RAW),
+    Case(r"The answer is $\$79$.", "79", "correct", "an escaped dollar inside $...$"),
+    Case(r"Final answer: $\$1{,}250$", "1250", "correct", "currency with a braced separator"),
 ]

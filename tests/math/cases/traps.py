@@ -137,4 +137,15 @@ CASES: list[Case] = [
     Case(r"\boxed{0.5}", [r"\frac{1}{", r"\frac{1}{2}"], "correct", "one readable reference"),
     Case(r"\boxed{6}", ["   ", "5"], "wrong", "judged against the readable reference"),
     Case(r"\boxed{7}", [r"\sqrt{2", "8"], "wrong", "judged against the readable reference"),
+    # --- variable names are case-sensitive (found by the benchmark) -----------------------------
+    Case(r"\boxed{0}", "9(M - m)", "wrong", "M and m are different variables"),
+    Case(r"\boxed{\frac{9m}{2}}", r"\frac{9mM}{m + M}", "wrong", "M and m are different"),
+    Case(r"\boxed{10g}", r"\frac{10Mg}{m}", "wrong", "M/m does not cancel"),
+    Case(r"\boxed{2a}", "a + A", "wrong", "A is not a"),
+    Case(r"\boxed{2n}", "2N", "wrong", "N is not n"),
+    Case(r"\boxed{9(M-m)}", "9M - 9m", "correct", "same variables, expanded"),
+    # --- two-letter words are words, not products of variables --------------------------------
+    Case(r"\boxed{on}", "no", "wrong", "o*n = n*o must not make 'on' equal 'no'"),
+    Case(r"\boxed{\text{No}}", "no", "correct"),
+    Case(r"\boxed{\textbf{no}}", "no", "correct"),
 ]
