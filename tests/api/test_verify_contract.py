@@ -157,6 +157,9 @@ def test_service_endpoints(client: httpx.Client) -> None:
     assert ready.status_code == 200 and ready.json()["math_workers"] == 2
     assert client.get("/v1/languages").json() == {"languages": []}
     verify(client, math_item(r"\boxed{2}", "2"))
+    assert client.get("/v1/jobs/no-such-job").status_code == 404
     metrics = client.get("/metrics").text
     assert 'verifier_items_total{task="math",verdict="correct"}' in metrics
     assert "verifier_item_latency_seconds_bucket" in metrics
+    assert 'verifier_requests_total{route="/v1/verify",status="200"}' in metrics
+    assert 'verifier_requests_total{route="/v1/jobs/{job_id}",status="404"}' in metrics

@@ -94,6 +94,18 @@ def test_close_stops_workers_and_refuses_work() -> None:
         pool.submit(0.01, deadline_s=1)
 
 
+def test_close_answers_running_and_queued_tasks() -> None:
+    pool = make_pool("sleep")
+    pool.start()
+    futures = [pool.submit(30, deadline_s=60) for _ in range(6)]
+    time.sleep(0.3)
+    pool.close()
+    outcomes = [future.result(timeout=20) for future in futures]
+    assert {outcome.status for outcome in outcomes} <= {"crashed", "closed"}
+    assert sum(outcome.status == "closed" for outcome in outcomes) >= 4
+    assert pool.alive_workers() == 0
+
+
 def test_no_process_is_spawned_per_task() -> None:
     with make_pool("own_pid") as pool:
         pids = {pool.submit(None, deadline_s=10).result().value for _ in range(40)}

@@ -1,10 +1,38 @@
-"""ASGI middleware: refuse request bodies over the configured size with 413."""
+"""ASGI middleware: count requests for /metrics; refuse bodies over the size limit with 413."""
 
 from __future__ import annotations
 
 import json
 
+from prometheus_client import Counter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class RequestMetrics:
+    """Counts each HTTP request by route template (not raw path) and status code."""
+
+    def __init__(self, app: ASGIApp, counter: Counter) -> None:
+        self.app = app
+        self.counter = counter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500
+
+        async def recording_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, recording_send)
+        finally:
+            route = scope.get("route")
+            path = getattr(route, "path", None) or "unmatched"
+            self.counter.labels(path, str(status)).inc()
 
 
 class BodySizeLimit:
