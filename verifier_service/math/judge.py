@@ -184,5 +184,8 @@ def _parsed_outcome(answer: str, reference: str, policy: Policy) -> PairOutcome:
         answer_node = parse_node(answer)
     except (ParseError, RecursionError) as error:
         return PairOutcome(False, f"answer unreadable: {error}")
-    rule = nodes_equal(answer_node, reference_node, policy)
+    try:
+        rule = nodes_equal(answer_node, reference_node, policy)
+    except (TypeError, ValueError, ArithmeticError) as error:  # sympy refuses some comparisons
+        return PairOutcome(False, f"not comparable ({type(error).__name__})")
     return PairOutcome(rule is not None, rule or "not equal")

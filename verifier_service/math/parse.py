@@ -88,11 +88,15 @@ def parse_latex(text: str) -> Any:
     prepared = _DECIMAL_LITERAL.sub(_decimal_as_fraction, prepared)
     try:
         value = latex2sympy(prepared, conversion_config=_CONVERSION)
+        if isinstance(value, str):
+            raise ParseError(f"unreadable LaTeX: {text[:80]}")
+        # Substituting i and e re-evaluates the expression, which can itself fail
+        # (`e - i > 7` compares a complex number).
+        return _exact(value)
+    except (RecursionError, MemoryError):
+        raise
     except Exception as error:  # the parser raises bare Exceptions on bad input
         raise ParseError(f"unreadable LaTeX: {text[:80]}") from error
-    if isinstance(value, str):
-        raise ParseError(f"unreadable LaTeX: {text[:80]}")
-    return _exact(value)
 
 
 def _decimal_as_fraction(match: re.Match[str]) -> str:
