@@ -12,8 +12,9 @@ from verifier_service.math.judge import judge_normalized, normalize_all
 
 TOKENS = [
     *"0123456789+-*/^_{}()[].,=<> xyzab%!|&:;$",
-    *([r"\frac", r"\sqrt", r"\pi", r"\infty", r"\text{cm}", r"\cup", r"\{", r"\}", r"\pm", r"\in", r"\le", r"\sin", r"\log", r"\binom", r"\cdot"]),
-    *([r"\times", r"\boxed", r"\fbox", r"\left(", r"\right)", r"\\", r"\overline{", r"\%", r"\$", r"\unit{"]),
+    r"\frac", r"\sqrt", r"\pi", r"\infty", r"\text{cm}", r"\cup", r"\{", r"\}", r"\pm",
+    r"\in", r"\le", r"\sin", r"\log", r"\binom", r"\cdot", r"\times", r"\boxed", r"\fbox",
+    r"\left(", r"\right)", r"\\", r"\overline{", r"\%", r"\$", r"\unit{",
     " or ", "\\begin{pmatrix}", "\\end{pmatrix}", "e", "i", "°", "−", "<think>", "</think>",
     "answer is ", "#### ", " dollars", "\\text{", "1,000",
 ]  # fmt: skip
