@@ -83,6 +83,25 @@ def test_an_item_over_its_deadline_is_timeout_and_others_are_not_delayed(
     assert_still_serving(client)
 
 
+def test_a_request_wide_deadline_applies_to_items_without_their_own(
+    client: httpx.Client,
+) -> None:
+    slow = rf"\boxed{{{SLOW_TO_JUDGE}}}"
+    body = {
+        "timeout_s": 0.3,
+        "items": [math_item(slow, "1"), math_item(slow, "2", options={"timeout_s": 0.6})],
+    }
+    started = time.monotonic()
+    reply = client.post("/v1/verify", json=body)
+    assert reply.status_code == 200
+    assert [r["verdict"] for r in reply.json()["results"]] == ["timeout", "timeout"]
+    assert [r["reason"] for r in reply.json()["results"]] == [
+        "judging took longer than the 0.3 s deadline",
+        "judging took longer than the 0.6 s deadline",
+    ]
+    assert time.monotonic() - started < HANG_CEILING_S
+
+
 def test_200_kb_responses(client: httpx.Client) -> None:
     reasoning = "Let us think step by step. 12 + 30 = 42. " * 5000
     results, elapsed = timed_verify(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from verifier_service.math.options import MathOptions
 
@@ -95,3 +95,17 @@ Item = Annotated[MathItem | CodeItem, Field(discriminator="task")]
 
 class VerifyRequest(BaseModel):
     items: list[Item] = Field(min_length=1, description="1 to VERIFIER_MAX_BATCH_ITEMS items.")
+    timeout_s: float | None = Field(
+        None,
+        ge=0.05,
+        le=30,
+        description="Deadline of every math item of this request whose options set none.",
+    )
+
+    @model_validator(mode="after")
+    def _apply_request_deadline(self) -> VerifyRequest:
+        if self.timeout_s is not None:
+            for item in self.items:
+                if isinstance(item, MathItem) and item.options.timeout_s is None:
+                    item.options = item.options.model_copy(update={"timeout_s": self.timeout_s})
+        return self
