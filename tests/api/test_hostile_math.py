@@ -117,6 +117,19 @@ def test_200_kb_responses(client: httpx.Client) -> None:
     assert elapsed < HANG_CEILING_S
 
 
+def test_pathological_box_and_text_nesting(client: httpx.Client) -> None:
+    results, elapsed = timed_verify(
+        client,
+        math_item(r"\boxed{" * 30_000, "1"),
+        math_item(r"\boxed x " * 20_000, "x"),
+        math_item(r"\boxed{" + r"\text{" * 20_000 + "A" + "}" * 20_001, "A"),
+        math_item(r"\boxed{" * 20_000 + "5" + "}" * 20_000, "5"),
+        math_item(r"a typo \boxed{ here, then \boxed{6}", "6"),
+    )
+    assert [r["verdict"] for r in results] == ["no_answer", "correct", "wrong", "wrong", "correct"]
+    assert elapsed < HANG_CEILING_S
+
+
 def test_empty_strings(client: httpx.Client) -> None:
     results = verify(
         client,

@@ -13,7 +13,13 @@ from verifier_service.math.options import Extraction
 
 THINK_OPEN = "<think>"
 THINK_CLOSE = "</think>"
-BOX_COMMANDS = ("\\boxed", "\\fbox")
+MAX_NESTED_BOXES = 8
+
+_BOX = re.compile(r"\\(?:boxed|fbox)(?![a-zA-Z])")
+_BARE_TOKEN = re.compile(r"[^\s${}\\][^\s$]*")
+_SPACES = re.compile(r" +")
+_WHOLE_BOX_START = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_BRACE_TOKEN = re.compile(r"\\.|[{}]", re.S)
 
 _ANCHOR = re.compile(r"(?:\banswers?\b[ \t]*(?:is|are|:|=)|\banswer\b[ \t]*\*\*[ \t]*:|####)", re.I)
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|\n")
@@ -45,61 +51,66 @@ def extract_answers(response: str, mode: Extraction = "anchored") -> list[str]:
 
 
 def boxed_contents(text: str) -> list[str]:
-    """Contents of every complete `\\boxed{...}`, `\\boxed X` and `\\fbox{...}`, in order."""
+    """Contents of every complete `\\boxed{...}`, `\\boxed X` and `\\fbox{...}`, in order.
+
+    A box inside a box already taken is part of it; an unclosed box is skipped, and the boxes
+    after it still count.
+    """
+    if "\\boxed" not in text and "\\fbox" not in text:
+        return []
+    closing = _closing_braces(text)
     found: list[str] = []
-    start = 0
-    while True:
-        position, command = _next_box(text, start)
-        if position < 0:
-            return found
-        content, end = _box_argument(text, position + len(command))
-        if content is not None and content.strip():
-            found.append(content.strip())
-        start = max(end, position + len(command))
+    resume = 0
+    for match in _BOX.finditer(text):
+        if match.start() < resume:
+            continue
+        content, end = _box_argument(text, match.end(), closing)
+        if content is None:
+            continue
+        resume = end
+        content = _unbox(content.strip())
+        if content:
+            found.append(content)
+    return found
 
 
-def _next_box(text: str, start: int) -> tuple[int, str]:
-    best, best_command = -1, ""
-    for command in BOX_COMMANDS:
-        position = text.find(command, start)
-        if position >= 0 and (best < 0 or position < best):
-            best, best_command = position, command
-    return best, best_command
-
-
-def _box_argument(text: str, index: int) -> tuple[str | None, int]:
-    """The argument after a box command at `index`: a brace group or one bare token."""
-    while index < len(text) and text[index] == " ":
-        index += 1
+def _box_argument(text: str, index: int, closing: dict[int, int]) -> tuple[str | None, int]:
+    """The argument after a box command ending at `index`: a brace group or one bare token."""
+    spaces = _SPACES.match(text, index)
+    index = spaces.end() if spaces else index
     if index >= len(text):
         return None, index
     if text[index] == "{":
-        return _brace_group(text, index)
-    if text[index].isalpha():  # a longer command such as \boxedanswer: not a box
-        return None, index
-    match = re.match(r"[^\s$]+", text[index:])
-    if match is None:
-        return None, index
-    return match.group(0), index + match.end()
+        close = closing.get(index)
+        return (None, index) if close is None else (text[index + 1 : close], close + 1)
+    token = _BARE_TOKEN.match(text, index)
+    return (token.group(0), token.end()) if token else (None, index)
 
 
-def _brace_group(text: str, open_index: int) -> tuple[str | None, int]:
-    """The content of the brace group opening at `open_index`, honouring `\\{` and `\\}`."""
-    depth = 0
-    index = open_index
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return text[open_index + 1 : index], index + 1
-        index += 1
-    return None, index
+def _closing_braces(text: str) -> dict[int, int]:
+    """Index of each `{` -> index of its `}`, in one pass; `\\{` and `\\}` are not braces."""
+    closing: dict[int, int] = {}
+    open_braces: list[int] = []
+    for match in _BRACE_TOKEN.finditer(text):
+        brace = match.group(0)
+        if brace == "{":
+            open_braces.append(match.start())
+        elif brace == "}" and open_braces:
+            closing[open_braces.pop()] = match.start()
+    return closing
+
+
+def _unbox(content: str) -> str:
+    """`\\boxed{\\boxed{5}}` holds the answer `5`: peel whole-content boxes, a few at most."""
+    for _ in range(MAX_NESTED_BOXES):
+        start = _WHOLE_BOX_START.match(content)
+        if start is None:
+            return content
+        open_index = start.end() - 1
+        if _closing_braces(content).get(open_index) != len(content) - 1:
+            return content
+        content = content[open_index + 1 : -1].strip()
+    return content
 
 
 def anchored_answer(text: str) -> str | None:

@@ -42,6 +42,7 @@ _DOLLAR_SIGN = re.compile(r"\\\$|\\text\{\s*\\\$\s*\}|^\$(?=\d)")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _BRACED_COMMA = re.compile(r"(?<=\d)\{,\}(?=\d{3})")
 _SPACE_THOUSANDS = re.compile(r"(?<=\d)[ ](?=\d{3}(?!\d))")
+MAX_TEXT_UNWRAP = 4  # nested wrappers beyond this stay (and then match no word)
 _WHOLE_DOLLARS = re.compile(r"^\$+|\$+$")
 _MATH_FENCES = (("\\(", "\\)"), ("\\[", "\\]"))
 
@@ -100,10 +101,11 @@ def _thousands(text: str) -> str:
 
 def unwrap_text(text: str) -> str:
     """`\\text{Monday}` -> `Monday`, for answers that are words."""
-    previous = None
-    while previous != text:
-        previous = text
-        text = re.sub(TEXT_WRAPPER, r"\1", text)
+    for _ in range(MAX_TEXT_UNWRAP):
+        unwrapped = re.sub(TEXT_WRAPPER, r"\1", text)
+        if unwrapped == text:
+            break
+        text = unwrapped
     return text.strip()
 
 

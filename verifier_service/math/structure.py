@@ -53,8 +53,7 @@ _LIST_CONNECTOR = re.compile(r"\\text\{\s*(?:or|and)\s*\}|\s+(?:or|and)\s+")
 _LONE_VARIABLE = re.compile(r"^([a-zA-Z])\s*=\s*([^=<>]+)$")
 _LONE_VARIABLE_RIGHT = re.compile(r"^([^=<>]+?)\s*=\s*([a-zA-Z])$")
 _MEMBERSHIP = re.compile(r"^[a-zA-Z]\s*\\in\s*")
-_SET_BRACES = ("\\{", "\\}")
-_ANGLE = ("\\langle", "\\rangle")
+_COMMAND = re.compile(r"\\(?:[a-zA-Z]+|.)")
 
 
 def _scan(text: str) -> list[tuple[int, int, int]]:
@@ -66,7 +65,7 @@ def _scan(text: str) -> list[tuple[int, int, int]]:
         length = 1
         char = text[index]
         if char == "\\":
-            command = re.match(r"\\(?:[a-zA-Z]+|.)", text[index:])
+            command = _COMMAND.match(text, index)
             length = len(command.group(0)) if command else 1
             token = text[index : index + length]
             depth += (

@@ -218,4 +218,7 @@ CASES: list[Case] = [
     Case("The answer is 5.", "5", "wrong", "raw: the whole text is the answer", RAW),
     Case(r"The answer is $\$79$.", "79", "correct", "an escaped dollar inside $...$"),
     Case(r"Final answer: $\$1{,}250$", "1250", "correct", "currency with a braced separator"),
+    Case(r"\boxed{\boxed{5}}", "5", "correct", "a box inside a box"),
+    Case(r"a typo \boxed{ here, then \boxed{6}", "6", "correct", "an unclosed box is skipped"),
+    Case(r"\boxed{3} + \boxed{4}", "7", "wrong", "two boxes, neither is 7"),
 ]
