@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +47,19 @@ class Settings(BaseSettings):
     )
     math_cache_size: int = Field(
         200_000, ge=0, description="Decisions kept in the LRU cache across batches."
+    )
+    languages_file: Path = Field(
+        Path(__file__).resolve().parents[1] / "sandboxes" / "languages.toml",
+        description="The language declarations code items may use.",
+    )
+    sandbox_dir: Path | None = Field(
+        None, description="Where compiled programs live; a fresh temporary directory if unset."
+    )
+    code_parallelism: int = Field(
+        default_factory=_default_workers, ge=1, description="Jails running at once."
+    )
+    code_program_cache: int = Field(
+        2000, ge=1, description="Compiled programs kept (content-addressed) across requests."
     )
     job_ttl_s: float = Field(3600.0, gt=0, description="How long finished job results are kept.")
     max_jobs: int = Field(1000, ge=1, description="Jobs kept at once (running and finished).")

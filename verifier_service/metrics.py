@@ -45,6 +45,18 @@ class Metrics:
             ["pool", "reason"],
             registry=self.registry,
         )
+        self.compiles = Counter(
+            "verifier_code_compiles",
+            "Programs compiled (once per distinct program).",
+            ["language", "outcome"],
+            registry=self.registry,
+        )
+        self.sandbox_runs = Counter(
+            "verifier_sandbox_runs",
+            "Test runs in the jail.",
+            ["language", "verdict"],
+            registry=self.registry,
+        )
         self.in_flight = Gauge(
             "verifier_items_in_flight",
             "Items accepted and not yet answered.",

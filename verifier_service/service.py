@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from verifier_service.code.runtime import CodeRuntime
 from verifier_service.config import Settings
 from verifier_service.jobs.store import JobStore
 from verifier_service.metrics import Metrics
@@ -13,6 +14,7 @@ from verifier_service.pool import DeadlinePool
 from verifier_service.schemas.requests import Item
 from verifier_service.schemas.results import Result
 from verifier_service.scoring.batch import BatchScorer
+from verifier_service.scoring.code_scorer import CodeScorer
 from verifier_service.scoring.math_scorer import HANDLER, PRELOAD, WARM_UP, MathScorer
 
 
@@ -41,7 +43,9 @@ class Service:
             cache_size=settings.math_cache_size,
             metrics=self.metrics,
         )
-        self.scorer = BatchScorer(math)
+        self.code = CodeRuntime(settings, self.metrics)
+        self.code_scorer = CodeScorer(self.code, self.metrics)
+        self.scorer = BatchScorer(math, self.code_scorer)
         self.jobs = JobStore(self, ttl_s=settings.job_ttl_s, max_jobs=settings.max_jobs)
         self._in_flight = 0
         self._lock = threading.Lock()
@@ -49,10 +53,14 @@ class Service:
 
     def start(self) -> None:
         self.math_pool.start()
+        self.code.start()
         self._started = True
 
     def close(self) -> None:
         self.jobs.close()
+        self.scorer.close()
+        self.code_scorer.close()
+        self.code.close()
         self.math_pool.close()
         self._started = False
 

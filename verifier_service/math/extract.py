@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 
 from verifier_service.math.options import Extraction
+from verifier_service.responses import final_section
 
-THINK_OPEN = "<think>"
-THINK_CLOSE = "</think>"
 MAX_NESTED_BOXES = 8
 
 _BOX = re.compile(r"\\(?:boxed|fbox)(?![a-zA-Z])")
@@ -24,16 +23,6 @@ _BRACE_TOKEN = re.compile(r"\\.|[{}]", re.S)
 _ANCHOR = re.compile(r"(?:\banswers?\b[ \t]*(?:is|are|:|=)|\banswer\b[ \t]*\*\*[ \t]*:|####)", re.I)
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|\n")
 _MATH_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
-
-
-def final_section(response: str) -> str | None:
-    """The part of a response that may hold its answer; None when thinking never ended."""
-    close = response.rfind(THINK_CLOSE)
-    if close >= 0:
-        return response[close + len(THINK_CLOSE) :]
-    if THINK_OPEN in response:
-        return None
-    return response
 
 
 def extract_answers(response: str, mode: Extraction = "anchored") -> list[str]:

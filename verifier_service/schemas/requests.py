@@ -71,8 +71,9 @@ CodeTests = Annotated[StdioTests | FunctionalTests | AssertTests, Field(discrimi
 
 
 class CodeLimits(BaseModel):
-    time_s: float = Field(2.0, gt=0, le=60)
-    memory_mb: int = Field(256, ge=16, le=8192)
+    time_s: float = Field(2.0, gt=0, le=60, description="CPU seconds per test.")
+    memory_mb: int = Field(256, ge=16, le=8192, description="Memory per test run.")
+    output_mb: float = Field(8, gt=0, le=256, description="stdout + stderr per test run.")
 
 
 class CodeItem(BaseModel):

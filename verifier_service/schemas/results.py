@@ -35,9 +35,12 @@ class MathResult(BaseModel):
 
 class TestResult(BaseModel):
     verdict: CodeVerdict
-    time_ms: float | None = None
-    memory_kb: int | None = None
+    time_ms: float | None = Field(None, description="CPU time of the run.")
+    wall_ms: float | None = Field(None, description="Wall-clock time of the run.")
+    memory_kb: int | None = Field(None, description="Peak resident memory.")
     exit_code: int | None = None
+    signal: int | None = Field(None, description="The signal that ended the program, if any.")
+    message: str | None = Field(None, description="Tail of stderr for runtime errors.")
 
 
 class CodeResult(BaseModel):
@@ -46,6 +49,7 @@ class CodeResult(BaseModel):
     reward: Reward
     verdict: CodeVerdict
     reason: str = ""
+    language: str | None = Field(None, description="The language the program was judged as.")
     tests: list[TestResult] = Field(default_factory=list)
     elapsed_ms: float
 

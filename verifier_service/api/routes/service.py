@@ -22,6 +22,8 @@ class Readiness(BaseModel):
 
 class Language(BaseModel):
     name: str
+    display: str
+    aliases: list[str]
     version: str
 
 
@@ -51,6 +53,20 @@ def metrics(service: ServiceDep) -> Response:
 
 
 @router.get("/v1/languages", dependencies=[Authorized], response_model=Languages)
-def languages() -> Languages:
-    """Languages that code items may use, with toolchain versions (none until code judging)."""
-    return Languages(languages=[])
+def languages(service: ServiceDep) -> Languages:
+    """Languages code items may use: those whose toolchain answered inside the jail."""
+    toolchains = service.code.toolchains
+    if toolchains is None:
+        return Languages(languages=[])
+    declared = service.code.registry.languages
+    return Languages(
+        languages=[
+            Language(
+                name=name,
+                display=declared[name].display,
+                aliases=sorted(declared[name].aliases),
+                version=version,
+            )
+            for name, version in sorted(toolchains.versions().items())
+        ]
+    )

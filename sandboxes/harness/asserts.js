@@ -1,0 +1,10 @@
+// Assert-test driver for JavaScript programs (runs inside the jail).
+// First stdin line: a one-time token, printed only after the program and the tests both ran
+// to the end (process.exit or an exception before that means the tests did not pass).
+const fs = require("fs");
+const vm = require("vm");
+globalThis.require = require;
+const token = fs.readFileSync(0, "utf8").split("\n")[0].trim();
+const source = fs.readFileSync(process.argv[2], "utf8") + "\n;\n" + fs.readFileSync(process.argv[3], "utf8");
+vm.runInThisContext(source, { filename: process.argv[2] });
+process.stdout.write("\n\x1eVERIFIER_DONE " + token + "\n");

@@ -1,0 +1,15 @@
+# Assert-test driver for Python programs (runs inside the jail).
+# The first stdin line is a one-time token; the program and then the tests run as __main__,
+# and the token is printed only if both ran to the end: a program that exits early
+# (sys.exit, os._exit, an exception) never prints it.
+import sys
+
+token = sys.stdin.readline().strip()
+sys.stdin = open("/dev/null")
+with open(sys.argv[1], encoding="utf-8") as program, open(sys.argv[2], encoding="utf-8") as tests:
+    source = program.read() + "\n\n" + tests.read()
+namespace = {"__name__": "__main__", "__file__": sys.argv[1]}
+exec(compile(source, sys.argv[1], "exec"), namespace)
+del source, namespace
+sys.stdout.write("\n\x1eVERIFIER_DONE " + token + "\n")
+sys.stdout.flush()

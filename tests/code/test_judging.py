@@ -1,0 +1,242 @@
+"""Code items through a real server: test kinds, scoring, compile once, reward-hacking guards."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+
+FENCE = "```"
+SUM_CASES = [{"stdin": "1 2\n", "stdout": "3\n"}, {"stdin": "10 -4\n", "stdout": "6\n"}]
+PY_SUM = "a, b = map(int, input().split())\nprint(a + b)"
+
+
+def code_item(
+    language: str | None, program: str, tests: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    tag = language or ""
+    item = {
+        "task": "code",
+        "response": f"Here you go:\n{FENCE}{tag}\n{program}\n{FENCE}\n",
+        "tests": tests,
+    }
+    if language:
+        item["language"] = language
+    return {**item, **extra}
+
+
+def stdio(cases: list[dict[str, str]], **extra: Any) -> dict[str, Any]:
+    return {"kind": "stdio", "cases": cases, **extra}
+
+
+def judge(client: httpx.Client, *items: dict[str, Any]) -> list[dict[str, Any]]:
+    reply = client.post("/v1/verify", json={"items": list(items)})
+    assert reply.status_code == 200, reply.text
+    results: list[dict[str, Any]] = reply.json()["results"]
+    return results
+
+
+def test_stdio_item_has_every_contract_field(client: httpx.Client) -> None:
+    [result] = judge(client, code_item("python", PY_SUM, stdio(SUM_CASES), id="c1"))
+    assert (result["id"], result["task"], result["verdict"], result["reward"]) == (
+        "c1",
+        "code",
+        "accepted",
+        1.0,
+    )
+    assert len(result["tests"]) == 2
+    for test in result["tests"]:
+        assert test["verdict"] == "accepted" and test["exit_code"] == 0
+        assert test["time_ms"] >= 0 and 0 < test["memory_kb"] < 256 * 1024
+    assert result["elapsed_ms"] > 0 and result["language"] == "python"
+
+
+def test_language_may_come_from_the_fence(client: httpx.Client) -> None:
+    [result] = judge(
+        client,
+        code_item(None, PY_SUM, stdio(SUM_CASES))
+        | {"response": f"{FENCE}python\n{PY_SUM}\n{FENCE}"},
+    )
+    assert result["verdict"] == "accepted"
+
+
+def test_unknown_language_and_missing_code_are_item_verdicts(client: httpx.Client) -> None:
+    results = judge(
+        client,
+        code_item("brainfuck", "+++", stdio(SUM_CASES)),
+        code_item(None, "print(1)", stdio(SUM_CASES)) | {"response": f"{FENCE}cobol\nx\n{FENCE}"},
+        code_item("python", "", stdio(SUM_CASES)) | {"response": ""},
+        code_item("python", PY_SUM, stdio(SUM_CASES)),
+    )
+    assert [r["verdict"] for r in results] == [
+        "unsupported_language",
+        "unsupported_language",
+        "no_code",
+        "accepted",
+    ]
+    assert [r["reward"] for r in results] == [0.0, 0.0, 0.0, 1.0]
+
+
+def test_fraction_scoring_and_early_stop(client: httpx.Client) -> None:
+    cases = [*SUM_CASES, {"stdin": "2 2\n", "stdout": "5\n"}, {"stdin": "0 0\n", "stdout": "0\n"}]
+    fraction, early, full = judge(
+        client,
+        code_item("python", PY_SUM, stdio(cases), scoring="fraction"),
+        code_item("python", PY_SUM, stdio(cases), early_stop=True),
+        code_item("python", PY_SUM, stdio(cases)),
+    )
+    assert fraction["reward"] == 0.75 and fraction["verdict"] == "wrong_answer"
+    assert early["reward"] == 0.0 and len(early["tests"]) == 3
+    assert full["reward"] == 0.0 and len(full["tests"]) == 4
+    assert [t["verdict"] for t in full["tests"]] == [
+        "accepted",
+        "accepted",
+        "wrong_answer",
+        "accepted",
+    ]
+
+
+def test_checkers(client: httpx.Client) -> None:
+    program = "print('1.0000001  2')\nprint('x ')"
+    results = judge(
+        client,
+        code_item("python", program, stdio([{"stdin": "", "stdout": "1 2\nx\n"}], checker="float")),
+        code_item("python", program, stdio([{"stdin": "", "stdout": "1 2\nx\n"}], checker="exact")),
+        code_item(
+            "python",
+            "print('b'); print('a')",
+            stdio([{"stdin": "", "stdout": "a\nb\n"}], checker="unordered_lines"),
+        ),
+        code_item("python", "print('B')", stdio([{"stdin": "", "stdout": "b\n"}])),
+    )
+    assert [r["verdict"] for r in results] == [
+        "accepted",
+        "wrong_answer",
+        "accepted",
+        "wrong_answer",
+    ]
+
+
+def test_functional_tests_in_python_and_javascript(client: httpx.Client) -> None:
+    cases = [{"args": [2, 3], "expected": 5}, {"args": [[1], [2]], "expected": [1, 2]}]
+    functional = {"kind": "functional", "entry_point": "add", "cases": cases}
+    results = judge(
+        client,
+        code_item(
+            "python",
+            "def add(a, b):\n    return a + b\n\n"
+            "if __name__ == '__main__':\n    print(add(input(), 1))",
+            functional,
+        ),
+        code_item(
+            "python",
+            "def add(a, b):\n    return a - b if isinstance(a, int) else a + b",
+            functional,
+        ),
+        code_item(
+            "javascript",
+            "const add = (a, b) => Array.isArray(a) ? a.concat(b) : a + b;",
+            functional,
+        ),
+        code_item(
+            "python",
+            "def add(a, b):\n    return True",
+            {**functional, "cases": [{"args": [0, 1], "expected": 1}]},
+        ),
+    )
+    assert [r["verdict"] for r in results] == [
+        "accepted",
+        "wrong_answer",
+        "accepted",
+        "wrong_answer",
+    ]
+
+
+def test_assert_tests_pass_only_when_all_of_them_ran(client: httpx.Client) -> None:
+    asserts = {"kind": "assert", "code": "assert add(1, 2) == 3\nassert add(0, 0) == 0"}
+    js_asserts = {
+        "kind": "assert",
+        "code": "const assert = require('node:assert');\nassert.deepEqual(add(1, 2), 3);",
+    }
+    results = judge(
+        client,
+        code_item("python", "def add(a, b):\n    return a + b", asserts),
+        code_item("python", "def add(a, b):\n    return a * b", asserts),
+        code_item("python", "import sys\ndef add(a, b):\n    return 0\nsys.exit(0)", asserts),
+        code_item("python", "import os\ndef add(a, b):\n    return 0\nos._exit(0)", asserts),
+        code_item(
+            "python",
+            "import atexit, os\ndef add(a, b):\n    return 0\n"
+            "atexit.register(lambda: os._exit(0))\nraise SystemExit",
+            asserts,
+        ),
+        code_item("javascript", "const add = (a, b) => a + b;", js_asserts),
+        code_item("javascript", "const add = (a, b) => 0;\nprocess.exit(0);", js_asserts),
+    )
+    assert [r["verdict"] for r in results] == [
+        "accepted",
+        "runtime_error",
+        "wrong_answer",
+        "wrong_answer",
+        "wrong_answer",
+        "accepted",
+        "wrong_answer",
+    ]
+
+
+def test_the_program_cannot_see_expected_outputs(client: httpx.Client) -> None:
+    secret = "8457294461"
+    snoop = (
+        "import os\n"
+        "found = []\n"
+        "for root in ('/box', '/tmp', '/proc/self', '/'):\n"
+        "    for path, dirs, files in os.walk(root):\n"
+        "        dirs[:] = [d for d in dirs if d not in ('proc', 'sys', 'usr', 'dev')]\n"
+        "        for name in files:\n"
+        "            try:\n"
+        "                if b'"
+        + secret
+        + "' in open(os.path.join(path, name), 'rb').read(1 << 20):\n"
+        "                    found.append(path + '/' + name)\n"
+        "            except OSError:\n"
+        "                pass\n"
+        "print(found[0] if found else 'nothing')\n"
+    )
+    [result] = judge(client, code_item("python", snoop, stdio([{"stdin": "", "stdout": secret}])))
+    assert result["verdict"] == "wrong_answer"
+
+
+def test_each_distinct_program_compiles_once(client: httpx.Client) -> None:
+    program = (
+        "#include <cstdio>\n"
+        'int main(){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a+b);} // '
+        + "once-7731"
+    )
+    before = _compiles(client)
+    results = judge(client, *[code_item("cpp", program, stdio(SUM_CASES)) for _ in range(4)])
+    judge(client, code_item("cpp", program, stdio(SUM_CASES)))
+    assert {r["verdict"] for r in results} == {"accepted"}
+    assert _compiles(client) == before + 1
+
+
+def _compiles(client: httpx.Client) -> float:
+    text = client.get("/metrics").text
+    found = re.findall(
+        r'verifier_code_compiles_total\{language="cpp",outcome="ok"\} ([0-9.e+]+)', text
+    )
+    return float(found[0]) if found else 0.0
+
+
+def test_math_and_code_in_one_batch_keep_their_order(client: httpx.Client) -> None:
+    math = {"task": "math", "response": r"\boxed{4}", "reference": "4"}
+    results = judge(client, math, code_item("python", PY_SUM, stdio(SUM_CASES)), math)
+    assert [r["task"] for r in results] == ["math", "code", "math"]
+    assert all(r["reward"] == 1.0 for r in results)
+
+
+def test_languages_endpoint_lists_toolchains_with_versions(client: httpx.Client) -> None:
+    languages = {entry["name"]: entry for entry in client.get("/v1/languages").json()["languages"]}
+    for name in ("python", "cpp", "javascript"):
+        assert name in languages and languages[name]["version"]
+    assert "py" in languages["python"]["aliases"]

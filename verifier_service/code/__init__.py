@@ -1,0 +1,1 @@
+"""Code items: extract the program, compile it once, run its tests in the jail, judge."""

@@ -1,0 +1,164 @@
+"""Turn an item's tests into jail runs: stdin, an optional driver command, and an output check.
+
+- stdio: the program itself, one run per case, checked by a built-in checker;
+- functional: a driver (sandboxes/harness/functional.*) reads the call from stdin before the
+  program loads, calls the entry point and prints the JSON result last;
+- assert: a driver runs the program then the tests and prints a one-time token only if both
+  ran to the end, so exiting early never passes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from verifier_service.code import checkers
+from verifier_service.code.languages import BOX, Language
+from verifier_service.schemas.requests import (
+    AssertTests,
+    CheckerProgram,
+    CodeItem,
+    FunctionalTests,
+    StdioTests,
+)
+
+HARNESS_DIR = Path(__file__).resolve().parents[2] / "sandboxes" / "harness"
+RESULT_MARKER = b"\x1eVERIFIER_RESULT "
+DONE_MARKER = b"\x1eVERIFIER_DONE "
+
+
+@dataclass(frozen=True, slots=True)
+class Driver:
+    """How one language runs functional or assert tests: a driver file and its command."""
+
+    file: str
+    command: tuple[str, ...]
+
+
+FUNCTIONAL_DRIVERS = {
+    "python": Driver("functional.py", ("/usr/bin/python3", "-I", f"{BOX}/{{driver}}", "{source}")),
+    "javascript": Driver("functional.js", ("/usr/bin/node", f"{BOX}/{{driver}}", "{source}")),
+}
+ASSERT_DRIVERS = {
+    "python": Driver(
+        "asserts.py", ("/usr/bin/python3", "-I", f"{BOX}/{{driver}}", "{source}", f"{BOX}/tests")
+    ),
+    "javascript": Driver(
+        "asserts.js", ("/usr/bin/node", f"{BOX}/{{driver}}", "{source}", f"{BOX}/tests")
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TestRun:
+    stdin: bytes
+    check: Callable[[bytes], bool]
+    command: tuple[str, ...] | None = None  # None: the language's own `run`
+
+
+@dataclass(frozen=True, slots=True)
+class TestPlan:
+    code: str
+    files: tuple[tuple[str, str], ...]  # extra files beside the program: (name, content)
+    tests: list[TestRun]
+
+
+def plan_tests(item: CodeItem, language: Language, code: str) -> TestPlan | str:
+    """The runs for this item, or why its tests cannot run in this language."""
+    tests = item.tests
+    if isinstance(tests, StdioTests):
+        return _stdio(tests, code)
+    if isinstance(tests, FunctionalTests):
+        return _functional(tests, language, code)
+    return _asserts(tests, language, code)
+
+
+def _stdio(tests: StdioTests, code: str) -> TestPlan | str:
+    if isinstance(tests.checker, CheckerProgram):
+        return "checker programs are not supported yet"
+    compare: checkers.Checker
+    if tests.checker == "float":
+        compare = partial(checkers.floats, abs_tol=tests.abs_tol, rel_tol=tests.rel_tol)
+    else:
+        compare = checkers.BUILT_IN[tests.checker]
+    runs = [
+        TestRun(case.stdin.encode(), partial(_expect, compare, case.stdout.encode()))
+        for case in tests.cases
+    ]
+    return TestPlan(code, (), runs)
+
+
+def _expect(compare: checkers.Checker, expected: bytes, actual: bytes) -> bool:
+    return compare(expected, actual)
+
+
+def _functional(tests: FunctionalTests, language: Language, code: str) -> TestPlan | str:
+    driver = FUNCTIONAL_DRIVERS.get(language.name)
+    if driver is None:
+        return f"functional tests are not supported for {language.display} yet"
+    command = _driver_command(driver)
+    runs = [
+        TestRun(
+            json.dumps({"entry_point": tests.entry_point, "args": case.args}).encode(),
+            partial(_returned, case.expected),
+            command,
+        )
+        for case in tests.cases
+    ]
+    return TestPlan(code, _driver_files(driver), runs)
+
+
+def _asserts(tests: AssertTests, language: Language, code: str) -> TestPlan | str:
+    driver = ASSERT_DRIVERS.get(language.name)
+    if driver is None:
+        return f"assert tests are not supported for {language.display} yet"
+    token = secrets.token_hex(16)
+    run = TestRun(
+        token.encode() + b"\n", partial(_finished, token.encode()), _driver_command(driver)
+    )
+    return TestPlan(code, (*_driver_files(driver), ("tests", tests.code)), [run])
+
+
+def _driver_command(driver: Driver) -> tuple[str, ...]:
+    return tuple(part.replace("{driver}", driver.file) for part in driver.command)
+
+
+def _driver_files(driver: Driver) -> tuple[tuple[str, str], ...]:
+    return ((driver.file, (HARNESS_DIR / driver.file).read_text(encoding="utf-8")),)
+
+
+def _returned(expected: Any, stdout: bytes) -> bool:
+    marker = stdout.rfind(RESULT_MARKER)
+    if marker < 0:
+        return False
+    line = stdout[marker + len(RESULT_MARKER) :].split(b"\n", 1)[0]
+    try:
+        actual = json.loads(line)
+    except ValueError:
+        return False
+    return _same(expected, actual)
+
+
+def _same(expected: Any, actual: Any) -> bool:
+    """JSON equality; numbers compare by value (1 == 1.0), NaN never equals, bool is not int."""
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return type(expected) is type(actual) and expected == actual
+    if isinstance(expected, int | float) and isinstance(actual, int | float):
+        return not (math.isnan(expected) or math.isnan(actual)) and expected == actual
+    if isinstance(expected, list) and isinstance(actual, list):
+        return len(expected) == len(actual) and all(map(_same, expected, actual))
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return expected.keys() == actual.keys() and all(
+            _same(expected[k], actual[k]) for k in expected
+        )
+    return type(expected) is type(actual) and bool(expected == actual)
+
+
+def _finished(token: bytes, stdout: bytes) -> bool:
+    return stdout.rstrip().endswith(DONE_MARKER + token)

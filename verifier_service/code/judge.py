@@ -1,0 +1,159 @@
+"""Judge one code item: language, program, compile once, tests in parallel, verdicts, reward."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from verifier_service.code import checkers
+from verifier_service.code.extract import extract_program
+from verifier_service.code.harness import TestRun, plan_tests
+from verifier_service.code.languages import Language, LanguageRegistry
+from verifier_service.code.programs import Program, ProgramStore
+from verifier_service.code.toolchains import Toolchains
+from verifier_service.code.verdicts import failure_verdict, test_result
+from verifier_service.metrics import Metrics
+from verifier_service.sandbox import Jail, RunLimits, RunResult
+from verifier_service.schemas.requests import CodeItem
+from verifier_service.schemas.results import CodeResult, TestResult
+
+ACCEPTED = "accepted"
+
+
+class CodeJudge:
+    def __init__(
+        self,
+        jail: Jail,
+        registry: LanguageRegistry,
+        *,
+        store: ProgramStore,
+        toolchains: Toolchains,
+        parallelism: int,
+        metrics: Metrics,
+    ) -> None:
+        self._metrics = metrics
+        self._jail = jail
+        self._registry = registry
+        self._store = store
+        self._toolchains = toolchains
+        self._tests = ThreadPoolExecutor(max_workers=parallelism * 2, thread_name_prefix="test")
+
+    def close(self) -> None:
+        self._tests.shutdown(wait=False, cancel_futures=True)
+
+    def judge(self, item: CodeItem) -> CodeResult:
+        started = time.perf_counter()
+        result = self._judge(item)
+        result.elapsed_ms = round((time.perf_counter() - started) * 1000, 3)
+        return result
+
+    def _judge(self, item: CodeItem) -> CodeResult:
+        requested = self._registry.resolve(item.language) if item.language else None
+        if item.language and requested is None:
+            return _result(item, "unsupported_language", f"unknown language {item.language!r}")
+        block = extract_program(item.response, requested.aliases if requested else None)
+        if block is None:
+            return _result(item, "no_code", "no program found in the response")
+        language = requested or self._registry.resolve(block.tag)
+        if language is None:
+            reason = f"fence tag {block.tag!r} names no supported language; set `language`"
+            return _result(item, "unsupported_language", reason)
+        if not self._toolchains.available(language):
+            reason = f"{language.display} is not installed on this service"
+            return _result(item, "unsupported_language", reason, language)
+        runs = plan_tests(item, language, block.code)
+        if isinstance(runs, str):
+            return _result(item, "error", runs, language)
+        program = self._store.prepare(language, runs.code, runs.files)
+        if not program.compiled:
+            verdict = "error" if program.infrastructure_error else "compile_error"
+            return _result(item, verdict, program.message, language)
+        tests = self._run_tests(item, language, program, runs.tests)
+        return _scored(item, language, tests, len(runs.tests))
+
+    def _run_tests(
+        self, item: CodeItem, language: Language, program: Program, tests: list[TestRun]
+    ) -> list[TestResult]:
+        limits = RunLimits(
+            time_s=item.limits.time_s,
+            memory_mb=item.limits.memory_mb + language.memory_extra_mb,
+            max_processes=language.processes,
+            output_bytes=int(item.limits.output_mb * 1024 * 1024),
+        )
+        futures = [
+            self._tests.submit(self._run_one, language, program, test, limits) for test in tests
+        ]
+        results: list[TestResult] = []
+        for future in futures:
+            if item.early_stop and results and results[-1].verdict != ACCEPTED:
+                _cancel(futures)
+                break
+            results.append(future.result())
+        return results
+
+    def _run_one(
+        self, language: Language, program: Program, test: TestRun, limits: RunLimits
+    ) -> TestResult:
+        command = language.command(test.command or language.run, program.source_name)
+        run = self._jail.run(
+            command,
+            limits=limits,
+            mounts=(program.mount(),),
+            stdin=test.stdin,
+            environment=dict(language.env),
+        )
+        verdict = _verdict(run, limits, test)
+        self._metrics.sandbox_runs.labels(language.name, verdict).inc()
+        return test_result(verdict, run)
+
+
+def _verdict(run: RunResult, limits: RunLimits, test: TestRun) -> str:
+    failed = failure_verdict(run, limits)
+    if failed is not None:
+        return failed
+    return ACCEPTED if test.check(run.stdout) else "wrong_answer"
+
+
+def _cancel(futures: list[Future[TestResult]]) -> None:
+    for future in futures:
+        future.cancel()
+
+
+def _scored(item: CodeItem, language: Language, tests: list[TestResult], total: int) -> CodeResult:
+    failed = next((t for t in tests if t.verdict != ACCEPTED), None)
+    if failed is not None and failed.verdict == "error":
+        return _result(item, "error", failed.message or "the sandbox failed", language, tests)
+    passed = sum(t.verdict == ACCEPTED for t in tests)
+    reward = passed / total if item.scoring == "fraction" else float(failed is None)
+    verdict = failed.verdict if failed else ACCEPTED
+    reason = f"{passed}/{total} tests passed"
+    return CodeResult(
+        id=item.id,
+        reward=reward,
+        verdict=verdict,
+        reason=reason,
+        language=language.name,
+        tests=tests,
+        elapsed_ms=0.0,
+    )
+
+
+def _result(
+    item: CodeItem,
+    verdict: str,
+    reason: str,
+    language: Language | None = None,
+    tests: list[TestResult] | None = None,
+) -> CodeResult:
+    return CodeResult(
+        id=item.id,
+        reward=None if verdict == "error" else 0.0,
+        verdict=verdict,
+        reason=reason,
+        language=language.name if language else None,
+        tests=tests or [],
+        elapsed_ms=0.0,
+    )
+
+
+__all__ = ["CodeJudge", "checkers"]

@@ -1,0 +1,110 @@
+"""Languages as data: `sandboxes/languages.toml` (schema in sandboxes/README.md)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_FILE = Path(__file__).resolve().parents[2] / "sandboxes" / "languages.toml"
+BOX = "/box"
+OUT = "/out"
+
+
+class LanguageFileError(ValueError):
+    """languages.toml does not follow the schema; the message names the language and key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    name: str
+    display: str
+    aliases: frozenset[str]
+    source: str
+    version: tuple[str, ...]
+    run: tuple[str, ...]
+    compile: tuple[str, ...] | None = None
+    artifacts: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    compile_time_s: float = 30.0
+    compile_memory_mb: int = 2048
+    processes: int = 64
+    memory_extra_mb: int = 0
+    class_pattern: str | None = None
+
+    def source_name(self, program: str) -> str:
+        """The program's file name; Java's must match its public class."""
+        if self.class_pattern:
+            match = re.search(self.class_pattern, program)
+            if match:
+                return match.group(1) + Path(self.source).suffix
+        return self.source
+
+    def command(self, template: tuple[str, ...], source_name: str) -> list[str]:
+        values = {"source": f"{BOX}/{source_name}", "stem": Path(source_name).stem}
+        return [part.format(**values) for part in template]
+
+
+def load_languages(path: Path = DEFAULT_FILE) -> dict[str, Language]:
+    with path.open("rb") as handle:
+        document = tomllib.load(handle)
+    tables = document.get("languages")
+    if not isinstance(tables, dict):
+        raise LanguageFileError(f"{path}: no [languages.NAME] tables")
+    return {name: _language(name, table) for name, table in tables.items()}
+
+
+def _language(name: str, table: dict[str, Any]) -> Language:
+    required = ("display", "aliases", "source", "version", "run")
+    missing = [key for key in required if key not in table]
+    if missing:
+        raise LanguageFileError(f"languages.{name}: missing {', '.join(missing)}")
+    known = set(Language.__dataclass_fields__) - {"name"}
+    unknown = set(table) - known
+    if unknown:
+        raise LanguageFileError(f"languages.{name}: unknown keys {', '.join(sorted(unknown))}")
+    try:
+        return Language(
+            name=name,
+            display=str(table["display"]),
+            aliases=frozenset(str(a).lower() for a in [name, *table["aliases"]]),
+            source=str(table["source"]),
+            version=_argv(table["version"]),
+            run=_argv(table["run"]),
+            compile=_argv(table["compile"]) if "compile" in table else None,
+            artifacts=tuple(str(a) for a in table.get("artifacts", ())),
+            paths=tuple(str(p) for p in table.get("paths", ())),
+            env={str(k): str(v) for k, v in table.get("env", {}).items()},
+            compile_time_s=float(table.get("compile_time_s", 30.0)),
+            compile_memory_mb=int(table.get("compile_memory_mb", 2048)),
+            processes=int(table.get("processes", 64)),
+            memory_extra_mb=int(table.get("memory_extra_mb", 0)),
+            class_pattern=table.get("class_pattern"),
+        )
+    except (TypeError, ValueError, AttributeError) as error:
+        raise LanguageFileError(f"languages.{name}: {error}") from error
+
+
+def _argv(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"expected a non-empty list of strings, got {value!r}")
+    return tuple(value)
+
+
+class LanguageRegistry:
+    """Looks languages up by any alias (fence tags and `language` values)."""
+
+    def __init__(self, languages: Mapping[str, Language]) -> None:
+        self.languages = dict(languages)
+        self._by_alias = {alias: lang for lang in languages.values() for alias in lang.aliases}
+
+    def resolve(self, name: str | None) -> Language | None:
+        return self._by_alias.get(name.strip().lower()) if name else None
+
+    def toolchain_paths(self) -> tuple[str, ...]:
+        paths = {p for language in self.languages.values() for p in language.paths}
+        return tuple(sorted(p for p in paths if Path(p).exists()))

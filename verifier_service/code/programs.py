@@ -1,0 +1,201 @@
+"""Compile once per distinct program: a content-addressed store of sources and artifacts.
+
+Every program gets a directory `programs/<sha256>/` that only the service writes and that
+jails see read-only at /box. A compile step writes into a fresh `builds/<id>/out`, the only
+writable mount it gets; the service then *reads* the declared artifacts from there (regular
+files only, never following a link) and copies them into the program's directory. The host
+never writes into a directory a jail could have touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import stat
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from verifier_service.code.languages import BOX, OUT, Language
+from verifier_service.sandbox import Jail, JailMount, RunLimits, RunResult
+
+log = logging.getLogger(__name__)
+
+JAIL_UID = 65534
+MAX_ARTIFACT_BYTES = 512 * 1024 * 1024
+MAX_ARTIFACTS = 256
+COMPILE_OUTPUT_BYTES = 1024 * 1024
+MESSAGE_CHARS = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """A program ready to run, or the reason it is not."""
+
+    key: str
+    directory: Path
+    source_name: str
+    compiled: bool
+    message: str = ""  # the compiler's output (trimmed) when `compiled` is False
+    infrastructure_error: bool = False
+
+    def mount(self) -> JailMount:
+        return JailMount(self.directory, BOX)
+
+
+class ProgramStore:
+    def __init__(
+        self,
+        root: Path,
+        jail: Jail,
+        capacity: int = 2000,
+        on_compile: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self._programs_dir = root / "programs"
+        self._builds_dir = root / "builds"
+        for directory in (root, self._programs_dir, self._builds_dir):
+            directory.mkdir(mode=0o755, parents=True, exist_ok=True)
+        self._jail = jail
+        self._on_compile = on_compile or (lambda language, outcome: None)
+        self._capacity = capacity
+        self._programs: OrderedDict[str, Program] = OrderedDict()
+        self._key_locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def prepare(
+        self, language: Language, code: str, files: tuple[tuple[str, str], ...] = ()
+    ) -> Program:
+        """The compiled program; identical programs compile once, even concurrently.
+
+        `files` are written beside the source (test drivers, assert tests).
+        """
+        source_name = language.source_name(code)
+        digest = hashlib.sha256(f"{language.name}\0{source_name}\0{code}".encode())
+        for name, content in files:
+            digest.update(f"\0{name}\0{content}".encode())
+        key = digest.hexdigest()
+        with self._lock:
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                cached = self._programs.get(key)
+                if cached is not None:
+                    self._programs.move_to_end(key)
+                    return cached
+            program = self._build(key, language, source_name, code, files)
+            with self._lock:
+                if not program.infrastructure_error:
+                    self._programs[key] = program
+                self._evict()
+        return program
+
+    def _build(
+        self,
+        key: str,
+        language: Language,
+        source_name: str,
+        code: str,
+        files: tuple[tuple[str, str], ...],
+    ) -> Program:
+        directory = self._programs_dir / key
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(mode=0o755)
+        for name, content in ((source_name, code), *files):
+            path = directory / name
+            path.write_text(content, encoding="utf-8")
+            path.chmod(0o644)
+        if language.compile is None:
+            return Program(key, directory, source_name, compiled=True)
+        program = self._compile(key, language, directory, source_name)
+        outcome = (
+            "error" if program.infrastructure_error else "ok" if program.compiled else "failed"
+        )
+        self._on_compile(language.name, outcome)
+        return program
+
+    def _compile(self, key: str, language: Language, directory: Path, source_name: str) -> Program:
+        build = self._builds_dir / uuid.uuid4().hex
+        out = build / "out"
+        out.mkdir(parents=True, mode=0o700)
+        os.chown(out, JAIL_UID, JAIL_UID)
+        try:
+            result = self._compile_run(language, directory, out, source_name)
+            if result.jail_log:
+                return Program(key, directory, source_name, False, result.jail_log, True)
+            output = (result.stderr + result.stdout).decode("utf-8", "replace")
+            if result.wall_timed_out:
+                return Program(key, directory, source_name, False, "compilation took too long")
+            if result.exit_code != 0:
+                return Program(key, directory, source_name, False, _trim(output))
+            missing = _collect_artifacts(out, directory, language.artifacts)
+            if missing:
+                return Program(key, directory, source_name, False, f"no {missing} was produced")
+            return Program(key, directory, source_name, compiled=True)
+        finally:
+            shutil.rmtree(build, ignore_errors=True)
+
+    def _compile_run(
+        self, language: Language, directory: Path, out: Path, source_name: str
+    ) -> RunResult:
+        return self._jail.run(
+            language.command(language.compile or (), source_name),
+            limits=RunLimits(
+                time_s=language.compile_time_s,
+                memory_mb=language.compile_memory_mb,
+                max_processes=max(language.processes, 64),
+                output_bytes=COMPILE_OUTPUT_BYTES,
+                tmpfs_mb=512,
+                file_size_mb=512,
+            ),
+            mounts=(JailMount(directory, BOX), JailMount(out, OUT, writable=True)),
+            environment=dict(language.env),
+        )
+
+    def _evict(self) -> None:
+        while len(self._programs) > self._capacity:
+            key, program = self._programs.popitem(last=False)
+            self._key_locks.pop(key, None)
+            shutil.rmtree(program.directory, ignore_errors=True)
+
+
+def _collect_artifacts(out: Path, destination: Path, patterns: tuple[str, ...]) -> str | None:
+    """Copy what the compiler left in `out`; the first pattern that matched nothing, if any."""
+    copied = 0
+    for pattern in patterns:
+        matches = sorted(out.glob(pattern))
+        if not matches:
+            return pattern
+        for match in matches:
+            if copied >= MAX_ARTIFACTS:
+                return f"more than {MAX_ARTIFACTS} artifacts"
+            if _copy_regular_file(match, destination / match.name):
+                copied += 1
+    return None
+
+
+def _copy_regular_file(source: Path, target: Path) -> bool:
+    """Copy a regular file without following links; anything else the jail planted is ignored."""
+    try:
+        descriptor = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ARTIFACT_BYTES:
+            return False
+        with open(target, "wb") as copy:
+            shutil.copyfileobj(handle, copy, 1024 * 1024)
+    target.chmod(0o755)
+    return True
+
+
+def _trim(message: str) -> str:
+    message = message.strip()
+    if len(message) <= MESSAGE_CHARS:
+        return message
+    return message[:MESSAGE_CHARS] + f"\n... ({len(message) - MESSAGE_CHARS} more characters)"

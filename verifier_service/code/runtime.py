@@ -1,0 +1,69 @@
+"""Everything code judging needs, built once per service: jail, languages, store, judge."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from verifier_service.code.judge import CodeJudge
+from verifier_service.code.languages import LanguageRegistry, load_languages
+from verifier_service.code.programs import ProgramStore
+from verifier_service.code.toolchains import Toolchains
+from verifier_service.config import Settings
+from verifier_service.metrics import Metrics
+from verifier_service.sandbox import Jail, SandboxUnavailableError
+
+log = logging.getLogger(__name__)
+
+
+class CodeRuntime:
+    """The judge, or the reason code items cannot be judged on this machine."""
+
+    def __init__(self, settings: Settings, metrics: Metrics) -> None:
+        self._settings = settings
+        self._metrics = metrics
+        self.judge: CodeJudge | None = None
+        self.toolchains: Toolchains | None = None
+        self.registry = LanguageRegistry({})
+        self.unavailable_reason = "code judging has not started"
+        self._own_root: Path | None = None
+
+    def start(self) -> None:
+        settings = self._settings
+        registry = self.registry = LanguageRegistry(load_languages(settings.languages_file))
+        try:
+            jail = Jail.create(registry.toolchain_paths(), settings.code_parallelism)
+        except SandboxUnavailableError as error:
+            self.unavailable_reason = str(error)
+            log.warning("code judging is unavailable: %s", error)
+            return
+        root = settings.sandbox_dir
+        if root is None:
+            root = self._own_root = Path(tempfile.mkdtemp(prefix="verifier-sandbox-"))
+            root.chmod(0o755)
+        store = ProgramStore(
+            root,
+            jail,
+            capacity=settings.code_program_cache,
+            on_compile=lambda language, outcome: self._metrics.compiles.labels(
+                language, outcome
+            ).inc(),
+        )
+        self.toolchains = Toolchains(jail, registry)
+        self.toolchains.start()
+        self.judge = CodeJudge(
+            jail,
+            registry,
+            store=store,
+            toolchains=self.toolchains,
+            parallelism=settings.code_parallelism,
+            metrics=self._metrics,
+        )
+
+    def close(self) -> None:
+        if self.judge is not None:
+            self.judge.close()
+        if self._own_root is not None:
+            shutil.rmtree(self._own_root, ignore_errors=True)

@@ -1,0 +1,51 @@
+"""What one run in the jail means for its test: a verdict before output is compared."""
+
+from __future__ import annotations
+
+import signal
+
+from verifier_service.sandbox import RunLimits, RunResult
+from verifier_service.schemas.results import TestResult
+
+MEMORY_KILL_FRACTION = 0.9
+CPU_KILL_FRACTION = 0.9
+MESSAGE_CHARS = 500
+
+
+def failure_verdict(result: RunResult, limits: RunLimits) -> str | None:
+    """The verdict when the run itself failed, or None when its output decides."""
+    if result.jail_log:
+        return "error"
+    if result.output_truncated:
+        return "output_limit"
+    if result.wall_timed_out or result.cpu_s > limits.time_s:
+        return "time_limit"
+    killed = result.signal in (signal.SIGKILL, signal.SIGXCPU)
+    if killed and result.memory_kb >= MEMORY_KILL_FRACTION * limits.memory_mb * 1024:
+        return "memory_limit"
+    # The CPU rlimit (whole seconds) kills at the limit; the measured time can read just under.
+    if killed and result.cpu_s >= CPU_KILL_FRACTION * limits.time_s:
+        return "time_limit"
+    if result.signal is not None or result.exit_code != 0:
+        return "runtime_error"
+    return None
+
+
+def test_result(verdict: str, result: RunResult) -> TestResult:
+    message = None
+    if verdict in ("runtime_error", "error"):
+        message = _tail(result.jail_log or result.stderr.decode("utf-8", "replace"))
+    return TestResult(
+        verdict=verdict,
+        time_ms=round(result.cpu_s * 1000, 1),
+        wall_ms=round(result.wall_s * 1000, 1),
+        memory_kb=result.memory_kb,
+        exit_code=result.exit_code,
+        signal=result.signal,
+        message=message,
+    )
+
+
+def _tail(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= MESSAGE_CHARS else "..." + text[-MESSAGE_CHARS:]
