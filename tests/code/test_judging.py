@@ -155,6 +155,7 @@ def test_functional_tests_in_python_and_javascript(client: httpx.Client) -> None
 
 def test_assert_tests_pass_only_when_all_of_them_ran(client: httpx.Client) -> None:
     asserts = {"kind": "assert", "code": "assert add(1, 2) == 3\nassert add(0, 0) == 0"}
+    crash = {"kind": "assert", "code": "assert add(1, 2) == 3\nadd(None, 1)"}
     js_asserts = {
         "kind": "assert",
         "code": "const assert = require('node:assert');\nassert.deepEqual(add(1, 2), 3);",
@@ -173,15 +174,19 @@ def test_assert_tests_pass_only_when_all_of_them_ran(client: httpx.Client) -> No
         ),
         code_item("javascript", "const add = (a, b) => a + b;", js_asserts),
         code_item("javascript", "const add = (a, b) => 0;\nprocess.exit(0);", js_asserts),
+        code_item("javascript", "const add = (a, b) => 1;", js_asserts),
+        code_item("python", "def add(a, b):\n    return a + b", crash),
     )
     assert [r["verdict"] for r in results] == [
         "accepted",
-        "runtime_error",
-        "wrong_answer",
-        "wrong_answer",
-        "wrong_answer",
+        "wrong_answer",  # a failed assertion
+        "wrong_answer",  # sys.exit(0) before the tests
+        "wrong_answer",  # os._exit(0) before the tests
+        "wrong_answer",  # SystemExit with an atexit hook that skips the rest
         "accepted",
-        "wrong_answer",
+        "wrong_answer",  # process.exit(0) before the tests
+        "wrong_answer",  # a failed assert.deepEqual
+        "runtime_error",  # the tests crashed the program: not an assertion
     ]
 
 
