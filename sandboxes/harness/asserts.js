@@ -1,12 +1,15 @@
 // Assert-test driver for JavaScript programs (runs inside the jail).
-// First stdin line: a one-time token, printed only after the program and the tests both ran
+// stdin: a one-time token on the first line, then the test code, both read before the program
+// loads. The token is printed only after the program and the tests both ran
 // to the end (process.exit or an exception before that means the tests did not pass).
 // A failed assertion is a wrong answer (exit 0, no token); other exceptions are runtime errors.
 const fs = require("fs");
 const vm = require("vm");
 globalThis.require = require;
-const token = fs.readFileSync(0, "utf8").split("\n")[0].trim();
-const source = fs.readFileSync(process.argv[2], "utf8") + "\n;\n" + fs.readFileSync(process.argv[3], "utf8");
+const input = fs.readFileSync(0, "utf8");
+const newline = input.indexOf("\n");
+const token = input.slice(0, newline).trim();
+const source = fs.readFileSync(process.argv[2], "utf8") + "\n;\n" + input.slice(newline + 1);
 try {
   vm.runInThisContext(source, { filename: process.argv[2] });
 } catch (error) {

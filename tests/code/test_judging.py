@@ -190,6 +190,25 @@ def test_assert_tests_pass_only_when_all_of_them_ran(client: httpx.Client) -> No
     ]
 
 
+def test_a_program_cannot_read_its_assert_tests(client: httpx.Client) -> None:
+    cheat = (
+        "import os, re\n"
+        "seen = ''\n"
+        "for name in os.listdir('/box'):\n"
+        "    seen += open('/box/' + name, errors='replace').read()\n"
+        "try:\n"
+        "    seen += os.read(0, 1 << 20).decode()\n"
+        "except OSError:\n"
+        "    pass\n"
+        "answers = re.findall(r'== ([0-9]+)', seen)\n"
+        "def add(a, b):\n"
+        "    return int(answers.pop(0)) if answers else -1\n"
+    )
+    asserts = {"kind": "assert", "code": "assert add(1, 2) == 3\nassert add(0, 0) == 0"}
+    [result] = judge(client, code_item("python", cheat, asserts))
+    assert result["verdict"] == "wrong_answer"
+
+
 def test_the_program_cannot_see_expected_outputs(client: httpx.Client) -> None:
     secret = "8457294461"
     snoop = (

@@ -3,8 +3,9 @@
 - stdio: the program itself, one run per case, checked by a built-in checker;
 - functional: a driver (sandboxes/harness/functional.*) reads the call from stdin before the
   program loads, calls the entry point and prints the JSON result last;
-- assert: a driver runs the program then the tests and prints a one-time token only if both
-  ran to the end, so exiting early never passes.
+- assert: a driver reads a one-time token and the tests from stdin before the program loads
+  (so the program cannot read its tests), runs the program then the tests, and prints the
+  token only if both ran to the end, so exiting early never passes.
 """
 
 from __future__ import annotations
@@ -46,12 +47,8 @@ FUNCTIONAL_DRIVERS = {
     "javascript": Driver("functional.js", ("/usr/bin/node", f"{BOX}/{{driver}}", "{source}")),
 }
 ASSERT_DRIVERS = {
-    "python": Driver(
-        "asserts.py", ("/usr/bin/python3", "-I", f"{BOX}/{{driver}}", "{source}", f"{BOX}/tests")
-    ),
-    "javascript": Driver(
-        "asserts.js", ("/usr/bin/node", f"{BOX}/{{driver}}", "{source}", f"{BOX}/tests")
-    ),
+    "python": Driver("asserts.py", ("/usr/bin/python3", "-I", f"{BOX}/{{driver}}", "{source}")),
+    "javascript": Driver("asserts.js", ("/usr/bin/node", f"{BOX}/{{driver}}", "{source}")),
 }
 
 
@@ -119,10 +116,9 @@ def _asserts(tests: AssertTests, language: Language, code: str) -> TestPlan | st
     if driver is None:
         return f"assert tests are not supported for {language.display} yet"
     token = secrets.token_hex(16)
-    run = TestRun(
-        token.encode() + b"\n", partial(_finished, token.encode()), _driver_command(driver)
-    )
-    return TestPlan(code, (*_driver_files(driver), ("tests", tests.code)), [run])
+    stdin = f"{token}\n{tests.code}".encode()
+    run = TestRun(stdin, partial(_finished, token.encode()), _driver_command(driver))
+    return TestPlan(code, _driver_files(driver), [run])
 
 
 def _driver_command(driver: Driver) -> tuple[str, ...]:
