@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import re
 import tomllib
 from collections.abc import Mapping
@@ -106,5 +107,20 @@ class LanguageRegistry:
         return self._by_alias.get(name.strip().lower()) if name else None
 
     def toolchain_paths(self) -> tuple[str, ...]:
-        paths = {p for language in self.languages.values() for p in language.paths}
-        return tuple(sorted(p for p in paths if Path(p).exists()))
+        """Read-only binds for every declared toolchain path that exists here.
+
+        An entry is `SOURCE` or `SOURCE:TARGET`; SOURCE may be a glob (the last match in
+        sorted order wins), so a toolchain under a private home can appear at a neutral path
+        without exposing the rest of that home.
+        """
+        entries = {p for language in self.languages.values() for p in language.paths}
+        binds = (_bind(entry) for entry in sorted(entries))
+        return tuple(sorted(bind for bind in binds if bind is not None))
+
+
+def _bind(entry: str) -> str | None:
+    source, _, target = entry.partition(":")
+    matches = sorted(glob.glob(source))
+    if not matches:
+        return None
+    return f"{matches[-1]}:{target}" if target else matches[-1]

@@ -29,12 +29,13 @@ class CodeRuntime:
         self.registry = LanguageRegistry({})
         self.unavailable_reason = "code judging has not started"
         self._own_root: Path | None = None
+        self._jail: Jail | None = None
 
     def start(self) -> None:
         settings = self._settings
         registry = self.registry = LanguageRegistry(load_languages(settings.languages_file))
         try:
-            jail = Jail.create(registry.toolchain_paths(), settings.code_parallelism)
+            jail = self._jail = Jail.create(registry.toolchain_paths(), settings.code_parallelism)
         except SandboxUnavailableError as error:
             self.unavailable_reason = str(error)
             log.warning("code judging is unavailable: %s", error)
@@ -65,5 +66,7 @@ class CodeRuntime:
     def close(self) -> None:
         if self.judge is not None:
             self.judge.close()
+        if self._jail is not None:
+            self._jail.close(self._settings.code_parallelism)
         if self._own_root is not None:
             shutil.rmtree(self._own_root, ignore_errors=True)

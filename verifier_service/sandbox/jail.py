@@ -85,6 +85,10 @@ class Jail:
             raise SandboxUnavailableError(f"nsjail cannot start a jail here: {probe.jail_log}")
         return jail
 
+    def close(self, parallelism: int) -> None:
+        """Remove this jail's cgroups; runs still in flight fail."""
+        self.cgroups.release(parallelism)
+
     def run(
         self,
         command: list[str],
@@ -97,11 +101,11 @@ class Jail:
         slot = self.slots.get()
         try:
             argv = self.argv(command, limits, mounts, environment or {}, slot)
-            measured = self.cgroups.reset_peak(slot)
+            baseline = self.cgroups.reset_peak(slot)
             result = run_process(
                 argv, stdin=stdin, output_cap=limits.output_bytes, wall_limit_s=limits.wall_s
             )
-            peak_kb = self.cgroups.peak_kb(slot) if measured else None
+            peak_kb = None if baseline is None else self.cgroups.peak_kb(slot, baseline)
         finally:
             self.cgroups.sweep(slot)
             self.slots.put(slot)
