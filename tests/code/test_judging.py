@@ -214,9 +214,9 @@ def test_the_program_cannot_see_expected_outputs(client: httpx.Client) -> None:
     snoop = (
         "import os\n"
         "found = []\n"
-        "for root in ('/box', '/tmp', '/proc/self', '/'):\n"
+        "for root in ('/box', '/tmp', '/'):\n"
         "    for path, dirs, files in os.walk(root):\n"
-        "        dirs[:] = [d for d in dirs if d not in ('proc', 'sys', 'usr', 'dev')]\n"
+        "        dirs[:] = [d for d in dirs if d not in ('proc', 'sys', 'usr', 'dev', 'opt')]\n"
         "        for name in files:\n"
         "            try:\n"
         "                if b'"
@@ -227,7 +227,9 @@ def test_the_program_cannot_see_expected_outputs(client: httpx.Client) -> None:
         "                pass\n"
         "print(found[0] if found else 'nothing')\n"
     )
-    [result] = judge(client, code_item("python", snoop, stdio([{"stdin": "", "stdout": secret}])))
+    cases = [{"stdin": "", "stdout": secret}]
+    limits = {"time_s": 20}  # it walks every file it can see
+    [result] = judge(client, code_item("python", snoop, stdio(cases), limits=limits))
     assert result["verdict"] == "wrong_answer"
 
 

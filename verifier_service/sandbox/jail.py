@@ -31,6 +31,13 @@ MERGED_USR_LINKS = ("/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")
 SYSTEM_READ_ONLY = ("/usr", "/etc/alternatives", "/etc/ld.so.cache")
 DEVICES_WRITABLE = ("/dev/null",)
 DEVICES_READ_ONLY = ("/dev/zero", "/dev/urandom", "/dev/random")
+# /dev/stdin and friends: programs read "/dev/stdin" and shells use /dev/fd.
+STANDARD_STREAM_LINKS = (
+    ("/proc/self/fd", "/dev/fd"),
+    ("/proc/self/fd/0", "/dev/stdin"),
+    ("/proc/self/fd/1", "/dev/stdout"),
+    ("/proc/self/fd/2", "/dev/stderr"),
+)
 BASE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
 WORK_DIR = "/tmp"
 SIGNAL_EXIT_BASE = 128
@@ -103,7 +110,11 @@ class Jail:
             argv = self.argv(command, limits, mounts, environment or {}, slot)
             baseline = self.cgroups.reset_peak(slot)
             result = run_process(
-                argv, stdin=stdin, output_cap=limits.output_bytes, wall_limit_s=limits.wall_s
+                argv,
+                stdin=stdin,
+                output_cap=limits.output_bytes,
+                wall_limit_s=limits.wall_s,
+                stream_owner=(JAIL_UID, JAIL_GID),
             )
             peak_kb = None if baseline is None else self.cgroups.peak_kb(slot, baseline)
         finally:
@@ -139,8 +150,10 @@ class Jail:
             elif os.path.isdir(link):
                 argv += ["--bindmount_ro", link]
         for path in (*SYSTEM_READ_ONLY, *self.toolchain_paths, *DEVICES_READ_ONLY):
-            if os.path.exists(path):
+            if os.path.exists(path.partition(":")[0]):  # SOURCE or SOURCE:TARGET
                 argv += ["--bindmount_ro", path]
+        for target, link in STANDARD_STREAM_LINKS:
+            argv += ["--symlink", f"{target}:{link}"]
         for device in DEVICES_WRITABLE:
             argv += ["--bindmount", device]
         argv += ["--mount", f"none:{WORK_DIR}:tmpfs:size={limits.tmpfs_mb * 1024 * 1024}"]

@@ -35,28 +35,37 @@ class RunResult:
 
 
 def run_process(
-    argv: list[str], *, stdin: bytes, output_cap: int, wall_limit_s: float
+    argv: list[str],
+    *,
+    stdin: bytes,
+    output_cap: int,
+    wall_limit_s: float,
+    stream_owner: tuple[int, int] | None = None,
 ) -> RunResult:
     """Run nsjail's `argv` (never through a shell) and collect what it did.
 
-    nsjail's own log (fatal messages only) goes to a separate pipe: anything there means the
-    jail could not be set up, which is the service's fault, not the program's.
+    The standard streams are pipes made here and, with `stream_owner` (uid, gid), given to the
+    jail's user, so a program may reopen them as /dev/stdin or /proc/self/fd/0. nsjail's own
+    log (fatal messages only) goes to a separate pipe: anything there means the jail could not
+    be set up, which is the service's fault, not the program's.
     """
     log_read, log_write = os.pipe()
+    pipes = _Pipes.make(stream_owner)
     started = time.monotonic()
     try:
         process = subprocess.Popen(
             [argv[0], "--log_fd", str(log_write), *argv[1:]],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stdin=pipes.child_stdin,
+            stdout=pipes.child_stdout,
+            stderr=pipes.child_stderr,
             start_new_session=True,
             pass_fds=(log_write,),
             env={},
         )
     finally:
         os.close(log_write)
-    streams = _Streams(process, stdin, output_cap)
+        pipes.close_child_ends()
+    streams = _Streams(pipes, stdin, output_cap)
     deadline = started + wall_limit_s
     wall_timed_out = streams.pump(deadline)
     if wall_timed_out or streams.truncated:
@@ -109,26 +118,52 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
+@dataclass(slots=True)
+class _Pipes:
+    """stdin/stdout/stderr pipes: the child's ends and ours."""
+
+    child_stdin: int
+    child_stdout: int
+    child_stderr: int
+    stdin: int
+    stdout: int
+    stderr: int
+
+    @classmethod
+    def make(cls, owner: tuple[int, int] | None) -> _Pipes:
+        stdin_read, stdin_write = os.pipe()
+        stdout_read, stdout_write = os.pipe()
+        stderr_read, stderr_write = os.pipe()
+        if owner is not None:
+            for descriptor in (stdin_read, stdout_write, stderr_write):
+                os.fchown(descriptor, *owner)  # both ends share the pipe's inode
+        return cls(stdin_read, stdout_write, stderr_write, stdin_write, stdout_read, stderr_read)
+
+    def close_child_ends(self) -> None:
+        for descriptor in (self.child_stdin, self.child_stdout, self.child_stderr):
+            os.close(descriptor)
+
+
 class _Streams:
     """Non-blocking stdin writing and capped stdout/stderr reading on one selector."""
 
-    def __init__(self, process: subprocess.Popen[bytes], stdin: bytes, cap: int) -> None:
-        assert process.stdin and process.stdout and process.stderr
-        self.process = process
+    def __init__(self, pipes: _Pipes, stdin: bytes, cap: int) -> None:
+        self.pipes = pipes
         self.pending = memoryview(stdin)
         self.cap = cap
         self.stdout = bytearray()
         self.stderr = bytearray()
         self.truncated = False
+        self.open = {pipes.stdin, pipes.stdout, pipes.stderr}
         self.selector = selectors.DefaultSelector()
-        for stream in (process.stdout, process.stderr):
-            os.set_blocking(stream.fileno(), False)
-            self.selector.register(stream, selectors.EVENT_READ)
+        for descriptor in (pipes.stdout, pipes.stderr):
+            os.set_blocking(descriptor, False)
+            self.selector.register(descriptor, selectors.EVENT_READ)
         if self.pending:
-            os.set_blocking(process.stdin.fileno(), False)
-            self.selector.register(process.stdin, selectors.EVENT_WRITE)
+            os.set_blocking(pipes.stdin, False)
+            self.selector.register(pipes.stdin, selectors.EVENT_WRITE)
         else:
-            process.stdin.close()
+            self._close(pipes.stdin)
 
     def pump(self, deadline: float) -> bool:
         """Move bytes until both outputs close; True when the deadline passed first."""
@@ -137,44 +172,46 @@ class _Streams:
             if remaining <= 0:
                 return True
             for key, _ in self.selector.select(timeout=remaining):
-                if key.fileobj is self.process.stdin:
+                if key.fd == self.pipes.stdin:
                     self._write()
                 else:
-                    self._read(key.fileobj)
+                    self._read(key.fd)
                 if self.truncated:
                     return False
         return False
 
     def _write(self) -> None:
-        assert self.process.stdin is not None
         try:
-            written = os.write(self.process.stdin.fileno(), self.pending[:READ_CHUNK])
-        except (BrokenPipeError, BlockingIOError) as error:
-            if isinstance(error, BlockingIOError):
-                return
+            written = os.write(self.pipes.stdin, self.pending[:READ_CHUNK])
+        except BlockingIOError:
+            return
+        except BrokenPipeError:
             written = len(self.pending)
         self.pending = self.pending[written:]
         if not self.pending:
-            self.selector.unregister(self.process.stdin)
-            self.process.stdin.close()
+            self.selector.unregister(self.pipes.stdin)
+            self._close(self.pipes.stdin)
 
-    def _read(self, stream: Any) -> None:
-        descriptor: int = stream.fileno()
+    def _read(self, descriptor: int) -> None:
         try:
             chunk = os.read(descriptor, READ_CHUNK)
         except BlockingIOError:
             return
         if not chunk:
-            self.selector.unregister(stream)
+            self.selector.unregister(descriptor)
             return
-        target = self.stdout if stream is self.process.stdout else self.stderr
+        target = self.stdout if descriptor == self.pipes.stdout else self.stderr
         room = self.cap - len(self.stdout) - len(self.stderr)
         target.extend(chunk[: max(room, 0)])
         if len(chunk) > room:
             self.truncated = True
 
+    def _close(self, descriptor: int) -> None:
+        if descriptor in self.open:
+            self.open.discard(descriptor)
+            os.close(descriptor)
+
     def close(self) -> None:
         self.selector.close()
-        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
-            if stream is not None and not stream.closed:
-                stream.close()
+        for descriptor in list(self.open):
+            self._close(descriptor)
