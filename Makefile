@@ -2,7 +2,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-bench lint typecheck pytest bench clean
+.PHONY: run test install install-bench lint typecheck pytest bench bench-code clean
 
 run: install
 	$(BIN)/verifier-service serve
@@ -11,6 +11,7 @@ test: install lint typecheck pytest
 
 install:
 	@EXTRAS=dev scripts/install.sh
+	@scripts/install_toolchains.sh
 
 install-bench:
 	@EXTRAS=dev,bench scripts/install.sh
@@ -27,6 +28,9 @@ pytest:
 
 bench: install-bench
 	$(BIN)/python benchmarks/math_throughput.py
+
+bench-code: install
+	$(BIN)/python benchmarks/code_sandbox.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
