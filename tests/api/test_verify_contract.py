@@ -80,9 +80,12 @@ def test_a_code_item_gets_its_own_result_and_the_batch_still_scores(client: http
         "response": "```python\nprint(3)\n```",
         "tests": {"kind": "stdio", "cases": [{"stdin": "", "stdout": "3\n"}]},
     }
-    results = verify(client, code, math_item(r"\boxed{2}", "2"))
-    assert results[0]["task"] == "code" and results[0]["reward"] is None
-    assert results[1]["verdict"] == "correct"
+    broken = {**code, "id": "c2", "language": "cobol"}
+    results = verify(client, code, broken, math_item(r"\boxed{2}", "2"))
+    assert [r["task"] for r in results] == ["code", "code", "math"]
+    assert (results[0]["verdict"], results[0]["reward"]) == ("accepted", 1.0)
+    assert results[1]["verdict"] == "unsupported_language"
+    assert results[2]["verdict"] == "correct"
 
 
 def test_missing_field_is_422_naming_it(client: httpx.Client) -> None:
@@ -155,7 +158,8 @@ def test_service_endpoints(client: httpx.Client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["math_workers"] == 2
-    assert client.get("/v1/languages").json() == {"languages": []}
+    languages = [entry["name"] for entry in client.get("/v1/languages").json()["languages"]]
+    assert "python" in languages
     verify(client, math_item(r"\boxed{2}", "2"))
     assert client.get("/v1/jobs/no-such-job").status_code == 404
     metrics = client.get("/metrics").text
