@@ -153,6 +153,59 @@ def test_functional_tests_in_python_and_javascript(client: httpx.Client) -> None
     ]
 
 
+def test_functional_tests_in_cpp_compile_once_for_every_case(client: httpx.Client) -> None:
+    doubled = {
+        "kind": "functional",
+        "entry_point": "doubled",
+        "cases": [
+            {"args": [[3, 1, 2]], "expected": [2, 4, 6]},
+            {"args": [[]], "expected": []},
+            {"args": [[2000000000]], "expected": [4000000000]},
+        ],
+    }
+    right = (
+        "#include <bits/stdc++.h>\n"
+        "std::vector<long long> doubled(std::vector<long long> v) {\n"
+        "  std::sort(v.begin(), v.end());\n"
+        "  for (auto& x : v) x *= 2;\n"
+        "  return v;\n"
+        "}\n"
+        "int main() { std::cout << 42; }  // the program's own main is never called\n"
+    )
+    overflow = right.replace("long long", "int")
+    strings = {
+        "kind": "functional",
+        "entry_point": "tally",
+        "cases": [{"args": ['a"b\\c\n', 3.0, True], "expected": {'a"b\\c\n': 1.5}}],
+    }
+    tally = (
+        "#include <map>\n#include <string>\n"
+        "std::map<std::string, double> tally(std::string k, double x, bool half) {\n"
+        "  return {{k, half ? x / 2 : x}};\n"
+        "}\n"
+    )
+    results = judge(
+        client,
+        code_item("cpp", right, doubled),
+        code_item("cpp", overflow, doubled),
+        code_item("cpp", tally, strings),
+    )
+    assert [r["verdict"] for r in results] == ["accepted", "wrong_answer", "accepted"]
+    assert [t["verdict"] for t in results[1]["tests"]] == ["accepted", "accepted", "wrong_answer"]
+
+
+def test_functional_entry_point_must_be_an_identifier(client: httpx.Client) -> None:
+    functional = {
+        "kind": "functional",
+        "entry_point": 'f); system("ls"',
+        "cases": [{"args": [], "expected": 1}],
+    }
+    reply = client.post(
+        "/v1/verify", json={"items": [code_item("cpp", "int f(){return 1;}", functional)]}
+    )
+    assert reply.status_code == 422 and "entry_point" in reply.json()["error"]
+
+
 def test_assert_tests_pass_only_when_all_of_them_ran(client: httpx.Client) -> None:
     asserts = {"kind": "assert", "code": "assert add(1, 2) == 3\nassert add(0, 0) == 0"}
     crash = {"kind": "assert", "code": "assert add(1, 2) == 3\nadd(None, 1)"}

@@ -30,6 +30,7 @@ from verifier_service.schemas.requests import (
 )
 
 HARNESS_DIR = Path(__file__).resolve().parents[2] / "sandboxes" / "harness"
+CPP_FUNCTIONAL_HEADER = "functional.hpp"
 RESULT_MARKER = b"\x1eVERIFIER_RESULT "
 DONE_MARKER = b"\x1eVERIFIER_DONE "
 
@@ -96,6 +97,8 @@ def _expect(compare: checkers.Checker, expected: bytes, actual: bytes) -> bool:
 
 
 def _functional(tests: FunctionalTests, language: Language, code: str) -> TestPlan | str:
+    if language.name in GENERATED_FUNCTIONAL:
+        return GENERATED_FUNCTIONAL[language.name](tests, code)
     driver = FUNCTIONAL_DRIVERS.get(language.name)
     if driver is None:
         return f"functional tests are not supported for {language.display} yet"
@@ -109,6 +112,72 @@ def _functional(tests: FunctionalTests, language: Language, code: str) -> TestPl
         for case in tests.cases
     ]
     return TestPlan(code, _driver_files(driver), runs)
+
+
+def _cpp_functional(tests: FunctionalTests, code: str) -> TestPlan:
+    """One program for every case (so it compiles once): stdin picks the case to call.
+
+    The program's own `main`, if any, is renamed away; the arguments become C++ literals
+    (braced lists convert to the parameter types); the expected values stay outside the jail.
+    """
+    calls = "\n".join(
+        f"    case {index}: verifier::result({tests.entry_point}({_cpp_arguments(case.args)}));"
+        " break;"
+        for index, case in enumerate(tests.cases)
+    )
+    source = (
+        f"#define main verifier_program_main\n{code}\n#undef main\n"
+        f'#include "{BOX}/{CPP_FUNCTIONAL_HEADER}"\n'
+        "int main() {\n  int verifier_case = -1;\n  if (!(std::cin >> verifier_case)) return 2;\n"
+        f"  switch (verifier_case) {{\n{calls}\n    default: return 2;\n  }}\n  return 0;\n}}\n"
+    )
+    runs = [
+        TestRun(f"{index}\n".encode(), partial(_returned, case.expected))
+        for index, case in enumerate(tests.cases)
+    ]
+    header = (HARNESS_DIR / CPP_FUNCTIONAL_HEADER).read_text(encoding="utf-8")
+    return TestPlan(source, ((CPP_FUNCTIONAL_HEADER, header),), runs)
+
+
+def _cpp_arguments(arguments: list[Any]) -> str:
+    return ", ".join(_cpp_literal(argument) for argument in arguments)
+
+
+def _cpp_literal(value: Any) -> str:
+    """A JSON value as a C++ expression that converts to the parameter's type."""
+    if value is None:
+        return "{}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return f"{value}LL" if abs(value) > 2**31 - 1 else str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            sign = "-" if value < 0 else ""
+            kind = "quiet_NaN" if math.isnan(value) else "infinity"
+            return f"{sign}std::numeric_limits<double>::{kind}()"
+        return repr(value)
+    if isinstance(value, str):
+        return _cpp_string(value)
+    if isinstance(value, list):
+        return "{" + ", ".join(_cpp_literal(item) for item in value) + "}"
+    pairs = (f"{{{_cpp_string(str(k))}, {_cpp_literal(v)}}}" for k, v in value.items())
+    return "{" + ", ".join(pairs) + "}"
+
+
+def _cpp_string(text: str) -> str:
+    escaped = []
+    for char in text:
+        if char in '"\\':
+            escaped.append("\\" + char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            escaped.append(f"\\{ord(char):03o}")
+        else:
+            escaped.append(char)
+    return 'std::string("' + "".join(escaped) + '")'
+
+
+GENERATED_FUNCTIONAL = {"cpp": _cpp_functional, "cpp20": _cpp_functional}
 
 
 def _asserts(tests: AssertTests, language: Language, code: str) -> TestPlan | str:

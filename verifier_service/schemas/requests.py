@@ -58,7 +58,12 @@ class FunctionalCase(BaseModel):
 
 class FunctionalTests(BaseModel):
     kind: Literal["functional"]
-    entry_point: str = Field(min_length=1)
+    entry_point: str = Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[A-Za-z_$][A-Za-z0-9_$]*(?:(?:\.|::)[A-Za-z_$][A-Za-z0-9_$]*)*$",
+        description="The function to call: an identifier (`Solution.f` or `ns::f` too).",
+    )
     cases: list[FunctionalCase] = Field(min_length=1)
 
 
