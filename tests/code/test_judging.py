@@ -243,6 +243,43 @@ def test_assert_tests_pass_only_when_all_of_them_ran(client: httpx.Client) -> No
     ]
 
 
+def test_assert_tests_in_compiled_and_other_languages(client: httpx.Client) -> None:
+    cpp_tests = {
+        "kind": "assert",
+        "code": "int main() {\n  assert(add(1, 2) == 3);\n  assert(add(2, 2) == 4);\n}\n",
+    }
+    cpp = "#include <bits/stdc++.h>\nint add(int a, int b) { return a + b; }\n"
+    cpp_exits = "#include <bits/stdc++.h>\nint add(int a, int b) { exit(0); }\n"
+    cpp_wrong = "#include <bits/stdc++.h>\nint add(int a, int b) { return a * b; }\n"
+    java_tests = {
+        "kind": "assert",
+        "code": "    public static void main(String[] args) {\n"
+        "        assert add(1, 2) == 3;\n    }\n}\n",
+    }
+    java = "class Problem {\n    static int add(int a, int b) { return a + b; }\n"
+    java_wrong = "class Problem {\n    static int add(int a, int b) { return a - b; }\n"
+    ruby_tests = {"kind": "assert", "code": "raise 'failed' unless add(1, 2) == 3\n"}
+    results = judge(
+        client,
+        code_item("cpp", cpp, cpp_tests),
+        code_item("cpp", cpp_exits, cpp_tests),
+        code_item("cpp", cpp_wrong, cpp_tests),
+        code_item("java", java, java_tests),
+        code_item("java", java_wrong, java_tests),  # asserts are on (-ea)
+        code_item("ruby", "def add(a, b)\n  a + b\nend\n", ruby_tests),
+        code_item("ruby", "def add(a, b)\n  a - b\nend\n", ruby_tests),
+    )
+    assert [r["verdict"] for r in results] == [
+        "accepted",
+        "wrong_answer",  # exit(0) inside the function: the tests never finished
+        "runtime_error",  # assert() aborts
+        "accepted",
+        "runtime_error",  # AssertionError
+        "accepted",
+        "runtime_error",
+    ]
+
+
 def test_a_program_cannot_read_its_assert_tests(client: httpx.Client) -> None:
     cheat = (
         "import os, re\n"

@@ -3,15 +3,18 @@
 - stdio: the program itself, one run per case, checked by a built-in checker;
 - functional: a driver (sandboxes/harness/functional.*) reads the call from stdin before the
   program loads, calls the entry point and prints the JSON result last;
-- assert: a driver reads a one-time token and the tests from stdin before the program loads
-  (so the program cannot read its tests), runs the program then the tests, and prints the
-  token only if both ran to the end, so exiting early never passes.
+- assert: in Python and JavaScript a driver reads a one-time token and the tests from stdin
+  before the program loads (so the program cannot read its tests), runs the program then the
+  tests, and prints the token only if both ran to the end, so exiting early never passes; in
+  C and C++ the tests' `main` is renamed and a generated `main` prints the token after it
+  returns; in other languages program and tests run as one program that must exit with 0.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -181,13 +184,74 @@ GENERATED_FUNCTIONAL = {"cpp": _cpp_functional, "cpp20": _cpp_functional}
 
 
 def _asserts(tests: AssertTests, language: Language, code: str) -> TestPlan | str:
-    driver = ASSERT_DRIVERS.get(language.name)
-    if driver is None:
-        return f"assert tests are not supported for {language.display} yet"
     token = secrets.token_hex(16)
-    stdin = f"{token}\n{tests.code}".encode()
-    run = TestRun(stdin, partial(_finished, token.encode()), _driver_command(driver))
-    return TestPlan(code, _driver_files(driver), [run])
+    driver = ASSERT_DRIVERS.get(language.name)
+    if driver is not None:
+        stdin = f"{token}\n{tests.code}".encode()
+        run = TestRun(stdin, partial(_finished, token.encode()), _driver_command(driver))
+        return TestPlan(code, _driver_files(driver), [run])
+    guarded = _c_family_asserts(code, tests.code) if language.name in C_FAMILY else None
+    if guarded is not None:
+        run = TestRun(f"{token}\n".encode(), partial(_finished, token.encode()))
+        return TestPlan(guarded, (), [run])
+    # Elsewhere the program and its tests run as one program, passing when it exits with 0.
+    return TestPlan(f"{code}\n\n{tests.code}\n", (), [TestRun(b"", _exited_cleanly)])
+
+
+def _c_family_asserts(code: str, tests: str) -> str | None:
+    """The tests' `main` becomes a function that returns 0 at its end; the real main prints
+    the stdin token only after it returned, so `exit(0)` in the program never passes.
+    None when the tests have no `int main(...) {...}` to rename."""
+    start = _C_MAIN.search(tests)
+    if start is None:
+        return None
+    close = _closing_brace(tests, start.end() - 1)
+    if close is None:
+        return None
+    renamed = (
+        tests[: start.start()]
+        + "int verifier_tests_main(void) {"
+        + tests[start.end() : close]
+        + "\n  return 0;\n"
+        + tests[close:]
+    )
+    return (
+        f"{code}\n{renamed}\n"
+        "#include <stdio.h>\n"
+        "int main(void) {\n"
+        "  char verifier_token[64] = {0};\n"
+        '  if (scanf("%63s", verifier_token) != 1) return 2;\n'
+        "  verifier_tests_main();\n"
+        '  printf("\\n\\036VERIFIER_DONE %s\\n", verifier_token);\n'
+        "  return 0;\n"
+        "}\n"
+    )
+
+
+def _closing_brace(text: str, open_index: int) -> int | None:
+    """The `}` matching the `{` at `open_index`, skipping string/char literals and comments."""
+    depth = 0
+    index = open_index
+    while index < len(text):
+        literal = _C_SKIP.match(text, index)
+        if literal:
+            index = literal.end()
+            continue
+        char = text[index]
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return index
+        index += 1
+    return None
+
+
+def _exited_cleanly(stdout: bytes) -> bool:
+    return True  # the exit code decided already: a failing test exits non-zero
+
+
+C_FAMILY = frozenset({"c", "cpp", "cpp20"})
+_C_MAIN = re.compile(r"\bint\s+main\s*\([^)]*\)\s*\{")
+_C_SKIP = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?\*/', re.S)
 
 
 def _driver_command(driver: Driver) -> tuple[str, ...]:

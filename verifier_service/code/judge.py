@@ -94,7 +94,7 @@ class CodeJudge:
     def _run_one(
         self, language: Language, program: Program, test: TestRun, limits: RunLimits
     ) -> TestResult:
-        command = language.command(test.command or language.run, program.source_name)
+        command = language.command(test.command or language.run, program.source_name, program.main)
         run = self._jail.run(
             command,
             limits=limits,

@@ -36,6 +36,7 @@ class Language:
     processes: int = 64
     memory_extra_mb: int = 0
     class_pattern: str | None = None
+    main_pattern: str | None = None
 
     def source_name(self, program: str) -> str:
         """The program's file name; Java's must match its public class."""
@@ -45,8 +46,17 @@ class Language:
                 return match.group(1) + Path(self.source).suffix
         return self.source
 
-    def command(self, template: tuple[str, ...], source_name: str) -> list[str]:
-        values = {"source": f"{BOX}/{source_name}", "stem": Path(source_name).stem}
+    def main_name(self, program: str, source_name: str) -> str:
+        """What `{main}` runs: the class holding `main` (Java), else the source's stem."""
+        if self.main_pattern:
+            match = re.search(self.main_pattern, program)
+            if match:
+                return match.group(1)
+        return Path(source_name).stem
+
+    def command(self, template: tuple[str, ...], source_name: str, main: str = "") -> list[str]:
+        stem = Path(source_name).stem
+        values = {"source": f"{BOX}/{source_name}", "stem": stem, "main": main or stem}
         return [part.format(**values) for part in template]
 
 
@@ -85,6 +95,7 @@ def _language(name: str, table: dict[str, Any]) -> Language:
             processes=int(table.get("processes", 64)),
             memory_extra_mb=int(table.get("memory_extra_mb", 0)),
             class_pattern=table.get("class_pattern"),
+            main_pattern=table.get("main_pattern"),
         )
     except (TypeError, ValueError, AttributeError) as error:
         raise LanguageFileError(f"languages.{name}: {error}") from error

@@ -18,7 +18,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from verifier_service.code.languages import BOX, OUT, Language
@@ -43,6 +43,7 @@ class Program:
     compiled: bool
     message: str = ""  # the compiler's output (trimmed) when `compiled` is False
     infrastructure_error: bool = False
+    main: str = ""  # what `{main}` in the run command names (Java's class holding main)
 
     def mount(self) -> JailMount:
         return JailMount(self.directory, BOX)
@@ -75,6 +76,7 @@ class ProgramStore:
         `files` are written beside the source (test drivers, assert tests).
         """
         source_name = language.source_name(code)
+        main = language.main_name(code, source_name)
         digest = hashlib.sha256(f"{language.name}\0{source_name}\0{code}".encode())
         for name, content in files:
             digest.update(f"\0{name}\0{content}".encode())
@@ -87,7 +89,7 @@ class ProgramStore:
                 if cached is not None:
                     self._programs.move_to_end(key)
                     return cached
-            program = self._build(key, language, source_name, code, files)
+            program = replace(self._build(key, language, source_name, code, files), main=main)
             with self._lock:
                 if not program.infrastructure_error:
                     self._programs[key] = program

@@ -7,6 +7,7 @@ import signal
 from verifier_service.sandbox import RunLimits, RunResult
 from verifier_service.schemas.results import TestResult
 
+EXEC_FAILED = "Launching child process failed"
 MEMORY_KILL_FRACTION = 0.9
 CPU_KILL_FRACTION = 0.5
 MESSAGE_CHARS = 500
@@ -15,7 +16,9 @@ MESSAGE_CHARS = 500
 def failure_verdict(result: RunResult, limits: RunLimits) -> str | None:
     """The verdict when the run itself failed, or None when its output decides."""
     if result.jail_log:
-        return "error"
+        # execve of the program itself failed (a compiler wrote something that is not an
+        # executable): the program's fault. Anything else nsjail logs is the sandbox's.
+        return "runtime_error" if EXEC_FAILED in result.jail_log else "error"
     if result.output_truncated:
         return "output_limit"
     if result.wall_timed_out or result.cpu_s > limits.time_s:
