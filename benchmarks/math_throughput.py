@@ -231,7 +231,7 @@ def running_service(cache_size: int, workers: int | None = None) -> Iterator[Ser
     overrides: dict[str, Any] = {"math_cache_size": cache_size, "log_level": "warning"}
     if workers is not None:
         overrides["math_workers"] = workers
-    service = Service(Settings(**overrides))
+    service = Service(Settings(code_enabled=False, **overrides))
     service.start()
     try:
         service.score(to_math_items(distinct_items(60, SEED - 1)))  # warm-up, off the clock
@@ -278,7 +278,11 @@ def running_server() -> Iterator[Server]:
     """`python -m verifier_service serve` on a free loopback port; SIGTERM at the end."""
     port = free_port()
     env = dict(
-        os.environ, VERIFIER_HOST=HOST, VERIFIER_PORT=str(port), VERIFIER_LOG_LEVEL="warning"
+        os.environ,
+        VERIFIER_HOST=HOST,
+        VERIFIER_PORT=str(port),
+        VERIFIER_LOG_LEVEL="warning",
+        VERIFIER_CODE_ENABLED="false",  # math only: no toolchain probes competing for the CPU
     )
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(

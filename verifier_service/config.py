@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     math_cache_size: int = Field(
         200_000, ge=0, description="Decisions kept in the LRU cache across batches."
     )
+    code_enabled: bool = Field(
+        True, description="Judge code items (needs root for nsjail); false answers them `error`."
+    )
     languages_file: Path = Field(
         Path(__file__).resolve().parents[1] / "sandboxes" / "languages.toml",
         description="The language declarations code items may use.",

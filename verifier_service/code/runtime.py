@@ -33,6 +33,9 @@ class CodeRuntime:
 
     def start(self) -> None:
         settings = self._settings
+        if not settings.code_enabled:
+            self.unavailable_reason = "code judging is disabled (VERIFIER_CODE_ENABLED=false)"
+            return
         registry = self.registry = LanguageRegistry(load_languages(settings.languages_file))
         try:
             jail = self._jail = Jail.create(registry.toolchain_paths(), settings.code_parallelism)
