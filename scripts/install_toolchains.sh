@@ -41,6 +41,10 @@ TOOLCHAINS=(
   "gfortran /usr/bin/gfortran"
   "nim /usr/bin/nim"
   "sbcl /usr/bin/sbcl"
+  # Test libraries that assert-style benchmarks (MultiPL-E) use.
+  "lua-unit /usr/share/lua/5.4/luaunit.lua"
+  "libtest-deep-perl /usr/share/perl5/Test/Deep.pm"
+  "libjavatuples-java /usr/share/java/javatuples.jar"
 )
 
 SUDO=()

@@ -10,7 +10,7 @@ from verifier_service.schemas.results import TestResult
 EXEC_FAILED = "Launching child process failed"
 MEMORY_KILL_FRACTION = 0.9
 CPU_KILL_FRACTION = 0.5
-MESSAGE_CHARS = 500
+MESSAGE_CHARS = 1000
 
 
 def failure_verdict(result: RunResult, limits: RunLimits) -> str | None:
@@ -51,5 +51,9 @@ def test_result(verdict: str, result: RunResult) -> TestResult:
 
 
 def _tail(text: str) -> str:
+    """stderr's head and tail: runtimes print the error first (Node) or last (Python)."""
     text = text.strip()
-    return text if len(text) <= MESSAGE_CHARS else "..." + text[-MESSAGE_CHARS:]
+    if len(text) <= MESSAGE_CHARS:
+        return text
+    head = MESSAGE_CHARS // 3
+    return text[:head] + "\n...\n" + text[-(MESSAGE_CHARS - head) :]

@@ -9,7 +9,7 @@
 - an empty environment apart from PATH, HOME and LANG (the service's variables, tokens
   included, never reach it);
 - the seccomp policy of `seccomp.py`, cgroup memory and process caps, rlimits on CPU time,
-  file size, open files, stack and core dumps, one CPU, and a wall clock enforced by the
+  file size, open files, stack and core dumps, a one-CPU quota, and a wall clock enforced by the
   runner.
 """
 
@@ -134,7 +134,9 @@ class Jail:
     ) -> list[str]:
         argv = [str(self.binary), "--mode", "o", "--really_quiet", "--hostname", "sandbox"]
         argv += ["--disable_clone_newuser", "--user", str(JAIL_UID), "--group", str(JAIL_GID)]
-        argv += ["--cwd", WORK_DIR, "--max_cpus", "1", "--seccomp_string", seccomp.policy()]
+        # One CPU's worth of time is the cpu cgroup's quota: pinning to one CPU as well
+        # (--max_cpus) stalls a run whose CPU is busy with another.
+        argv += ["--cwd", WORK_DIR, "--seccomp_string", seccomp.policy()]
         argv += ["--time_limit", str(math.ceil(limits.wall_s) + 1)]
         argv += self._filesystem(limits, mounts)
         argv += self._resource_limits(limits, slot)
