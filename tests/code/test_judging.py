@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import httpx
+
+from tests.support.server import RunningServer
 
 FENCE = "```"
 SUM_CASES = [{"stdin": "1 2\n", "stdout": "3\n"}, {"stdin": "10 -4\n", "stdout": "6\n"}]
@@ -334,6 +337,26 @@ def test_each_distinct_program_compiles_once(client: httpx.Client) -> None:
     judge(client, code_item("cpp", program, stdio(SUM_CASES)))
     assert {r["verdict"] for r in results} == {"accepted"}
     assert _compiles(client) == before + 1
+
+
+def test_cpp_compiles_with_the_precompiled_header(
+    client: httpx.Client, server: RunningServer
+) -> None:
+    store = server.service.code.store
+    assert store is not None
+    deadline = time.monotonic() + 120
+    while "cpp" not in store.precompiled_languages() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert {"cpp", "cpp20"} <= set(store.precompiled_languages())
+    program = (
+        "#include <bits/stdc++.h>\nusing namespace std;\n"
+        "int main(){ vector<long long> v(2); cin >> v[0] >> v[1]; "
+        "cout << accumulate(v.begin(), v.end(), 0LL) << endl; }\n"
+    )
+    results = judge(
+        client, *(code_item(lang, program, stdio(SUM_CASES)) for lang in ("cpp", "cpp20"))
+    )
+    assert [r["verdict"] for r in results] == ["accepted", "accepted"]
 
 
 def _compiles(client: httpx.Client) -> float:

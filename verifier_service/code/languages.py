@@ -20,6 +20,15 @@ class LanguageFileError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class PrecompiledHeader:
+    """A header compiled once at start-up (in the jail) and offered to every compile at /pch."""
+
+    header: str  # glob of the header to precompile; the last match wins
+    name: str  # where the result goes under /pch, e.g. "bits/stdc++.h.gch"
+    compile: tuple[str, ...]  # writes /out/header.gch from {header}
+
+
+@dataclass(frozen=True, slots=True)
 class Language:
     name: str
     display: str
@@ -37,6 +46,7 @@ class Language:
     memory_extra_mb: int = 0
     class_pattern: str | None = None
     main_pattern: str | None = None
+    precompiled_header: PrecompiledHeader | None = None
 
     def source_name(self, program: str) -> str:
         """The program's file name; Java's must match its public class."""
@@ -96,9 +106,16 @@ def _language(name: str, table: dict[str, Any]) -> Language:
             memory_extra_mb=int(table.get("memory_extra_mb", 0)),
             class_pattern=table.get("class_pattern"),
             main_pattern=table.get("main_pattern"),
+            precompiled_header=_precompiled_header(table.get("precompiled_header")),
         )
     except (TypeError, ValueError, AttributeError) as error:
         raise LanguageFileError(f"languages.{name}: {error}") from error
+
+
+def _precompiled_header(table: Any) -> PrecompiledHeader | None:
+    if table is None:
+        return None
+    return PrecompiledHeader(str(table["header"]), str(table["name"]), _argv(table["compile"]))
 
 
 def _argv(value: Any) -> tuple[str, ...]:

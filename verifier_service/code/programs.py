@@ -9,6 +9,7 @@ never writes into a directory a jail could have touched.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import logging
 import os
@@ -31,6 +32,8 @@ MAX_ARTIFACT_BYTES = 512 * 1024 * 1024
 MAX_ARTIFACTS = 256
 COMPILE_OUTPUT_BYTES = 1024 * 1024
 MESSAGE_CHARS = 4000
+PCH = "/pch"
+HEADER_OUTPUT = "header.gch"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,9 @@ class ProgramStore:
     ) -> None:
         self._programs_dir = root / "programs"
         self._builds_dir = root / "builds"
-        for directory in (root, self._programs_dir, self._builds_dir):
+        self._headers_dir = root / "headers"
+        self._headers: dict[str, Path] = {}  # language -> directory bound at /pch
+        for directory in (root, self._programs_dir, self._builds_dir, self._headers_dir):
             directory.mkdir(mode=0o755, parents=True, exist_ok=True)
         self._jail = jail
         self._on_compile = on_compile or (lambda language, outcome: None)
@@ -121,12 +126,11 @@ class ProgramStore:
         return program
 
     def _compile(self, key: str, language: Language, directory: Path, source_name: str) -> Program:
-        build = self._builds_dir / uuid.uuid4().hex
-        out = build / "out"
-        out.mkdir(parents=True, mode=0o700)
-        os.chown(out, JAIL_UID, JAIL_UID)
+        out = self._new_build()
+        build = out.parent
         try:
-            result = self._compile_run(language, directory, out, source_name)
+            argv = language.command(language.compile or (), source_name)
+            result = self._compile_run(language, argv, (JailMount(directory, BOX),), out)
             if result.jail_log:
                 return Program(key, directory, source_name, False, result.jail_log, True)
             output = (result.stderr + result.stdout).decode("utf-8", "replace")
@@ -141,11 +145,44 @@ class ProgramStore:
         finally:
             shutil.rmtree(build, ignore_errors=True)
 
+    def precompiled_languages(self) -> list[str]:
+        """Languages whose precompiled header is ready (compiles use it from then on)."""
+        return sorted(self._headers)
+
+    def build_precompiled_headers(self, languages: list[Language]) -> None:
+        """Compile each declared header once, in the jail; compiles use it once it exists."""
+        for language in languages:
+            spec = language.precompiled_header
+            headers = sorted(glob.glob(spec.header)) if spec else []
+            if spec is None or not headers:
+                continue
+            build = self._new_build()
+            try:
+                argv = [part.format(header=headers[-1]) for part in spec.compile]
+                result = self._compile_run(language, argv, (), build)
+                target = self._headers_dir / language.name / spec.name
+                target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+                if result.exit_code == 0 and _copy_regular_file(build / HEADER_OUTPUT, target):
+                    target.chmod(0o644)
+                    self._headers[language.name] = self._headers_dir / language.name
+                else:
+                    log.warning("precompiling %s failed: %s", spec.header, result.stderr[-500:])
+            finally:
+                shutil.rmtree(build.parent, ignore_errors=True)
+
+    def _new_build(self) -> Path:
+        out = self._builds_dir / uuid.uuid4().hex / "out"
+        out.mkdir(parents=True, mode=0o700)
+        os.chown(out, JAIL_UID, JAIL_UID)
+        return out
+
     def _compile_run(
-        self, language: Language, directory: Path, out: Path, source_name: str
+        self, language: Language, argv: list[str], mounts: tuple[JailMount, ...], out: Path
     ) -> RunResult:
+        header = self._headers.get(language.name)
+        extra = (JailMount(header, PCH),) if header else ()
         return self._jail.run(
-            language.command(language.compile or (), source_name),
+            argv,
             limits=RunLimits(
                 time_s=language.compile_time_s,
                 memory_mb=language.compile_memory_mb,
@@ -154,7 +191,7 @@ class ProgramStore:
                 tmpfs_mb=512,
                 file_size_mb=512,
             ),
-            mounts=(JailMount(directory, BOX), JailMount(out, OUT, writable=True)),
+            mounts=(*mounts, JailMount(out, OUT, writable=True), *extra),
             environment=dict(language.env),
         )
 

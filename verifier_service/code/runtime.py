@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from verifier_service.code.judge import CodeJudge
@@ -27,6 +28,7 @@ class CodeRuntime:
         self.judge: CodeJudge | None = None
         self.toolchains: Toolchains | None = None
         self.registry = LanguageRegistry({})
+        self.store: ProgramStore | None = None
         self.unavailable_reason = "code judging has not started"
         self._own_root: Path | None = None
         self._jail: Jail | None = None
@@ -47,7 +49,7 @@ class CodeRuntime:
         if root is None:
             root = self._own_root = Path(tempfile.mkdtemp(prefix="verifier-sandbox-"))
             root.chmod(0o755)
-        store = ProgramStore(
+        store = self.store = ProgramStore(
             root,
             jail,
             capacity=settings.code_program_cache,
@@ -57,6 +59,12 @@ class CodeRuntime:
         )
         self.toolchains = Toolchains(jail, registry)
         self.toolchains.start()
+        threading.Thread(
+            target=store.build_precompiled_headers,
+            args=(list(registry.languages.values()),),
+            name="precompiled-headers",
+            daemon=True,
+        ).start()
         self.judge = CodeJudge(
             jail,
             registry,
