@@ -121,6 +121,38 @@ def test_checkers(client: httpx.Client) -> None:
     ]
 
 
+def test_a_checker_program_decides_and_is_itself_sandboxed(client: httpx.Client) -> None:
+    # testlib-style: argv is input, expected, actual; exit 0 accepts, 1 rejects.
+    any_order_sum = (
+        "import sys\n"
+        "paths = sys.argv[1:4]\n"
+        "given, want, got = (open(p).read().split() for p in paths)\n"
+        "sys.exit(0 if sorted(got) == sorted(want) and len(got) == len(given) else 1)\n"
+    )
+    checker = {"language": "python", "source": any_order_sum}
+    cases = [{"stdin": "3 1 2\n", "stdout": "1 2 3\n"}]
+    crashing = {"language": "python", "source": "raise SystemExit(3)"}
+    broken = {"language": "cpp", "source": "int main( {"}
+    results = judge(
+        client,
+        code_item("python", "print(*input().split())", stdio(cases, checker=checker)),
+        code_item("python", "print(*sorted(input().split()))", stdio(cases, checker=checker)),
+        code_item("python", "print(1, 2)", stdio(cases, checker=checker)),
+        code_item("python", "print(1)", stdio(cases, checker=crashing)),
+        code_item("python", "print(1)", stdio(cases, checker=broken)),
+    )
+    assert [r["verdict"] for r in results] == [
+        "accepted",
+        "accepted",
+        "wrong_answer",
+        "error",
+        "error",
+    ]
+    assert [r["reward"] for r in results] == [1.0, 1.0, 0.0, None, None]
+    assert "checker" in results[3]["tests"][0]["message"]
+    assert "does not compile" in results[4]["reason"]
+
+
 def test_functional_tests_in_python_and_javascript(client: httpx.Client) -> None:
     cases = [{"args": [2, 3], "expected": 5}, {"args": [[1], [2]], "expected": [1, 2]}]
     functional = {"kind": "functional", "entry_point": "add", "cases": cases}

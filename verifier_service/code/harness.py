@@ -70,19 +70,37 @@ class TestPlan:
     tests: list[TestRun]
 
 
-def plan_tests(item: CodeItem, language: Language, code: str) -> TestPlan | str:
+class CheckerFailedError(RuntimeError):
+    """A checker program crashed or answered neither accept nor reject."""
+
+
+# A checker program, ready to run: (input, expected, actual) -> accepted?
+ExternalChecker = Callable[[bytes, bytes, bytes], bool]
+
+
+def plan_tests(
+    item: CodeItem, language: Language, code: str, external: ExternalChecker | None = None
+) -> TestPlan | str:
     """The runs for this item, or why its tests cannot run in this language."""
     tests = item.tests
     if isinstance(tests, StdioTests):
-        return _stdio(tests, code)
+        return _stdio(tests, code, external)
     if isinstance(tests, FunctionalTests):
         return _functional(tests, language, code)
     return _asserts(tests, language, code)
 
 
-def _stdio(tests: StdioTests, code: str) -> TestPlan | str:
+def _stdio(tests: StdioTests, code: str, external: ExternalChecker | None) -> TestPlan | str:
     if isinstance(tests.checker, CheckerProgram):
-        return "checker programs are not supported yet"
+        if external is None:
+            return "the checker program is not available"
+        runs = [
+            TestRun(
+                case.stdin.encode(), partial(external, case.stdin.encode(), case.stdout.encode())
+            )
+            for case in tests.cases
+        ]
+        return TestPlan(code, (), runs)
     compare: checkers.Checker
     if tests.checker == "float":
         compare = partial(checkers.floats, abs_tol=tests.abs_tol, rel_tol=tests.rel_tol)

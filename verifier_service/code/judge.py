@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 
 from verifier_service.code import checkers
 from verifier_service.code.extract import extract_program
-from verifier_service.code.harness import TestRun, plan_tests
+from verifier_service.code.harness import (
+    CheckerFailedError,
+    ExternalChecker,
+    TestRun,
+    plan_tests,
+)
 from verifier_service.code.languages import Language, LanguageRegistry
 from verifier_service.code.programs import Program, ProgramStore
 from verifier_service.code.toolchains import Toolchains
 from verifier_service.code.verdicts import failure_verdict, test_result
 from verifier_service.metrics import Metrics
-from verifier_service.sandbox import Jail, RunLimits, RunResult
-from verifier_service.schemas.requests import CodeItem
+from verifier_service.sandbox import Jail, JailMount, RunLimits, RunResult
+from verifier_service.schemas.requests import CheckerProgram, CodeItem, StdioTests
 from verifier_service.schemas.results import CodeResult, TestResult
 
 ACCEPTED = "accepted"
+CHECK = "/check"
+CHECKER_LIMITS = RunLimits(time_s=10, memory_mb=1024, max_processes=64)
+MESSAGE_CHARS = 1000
 
 
 class CodeJudge:
@@ -61,7 +70,10 @@ class CodeJudge:
         if not self._toolchains.available(language):
             reason = f"{language.display} is not installed on this service"
             return _result(item, "unsupported_language", reason, language)
-        runs = plan_tests(item, language, block.code)
+        external = self._checker(item)
+        if isinstance(external, str):
+            return _result(item, "error", external, language)
+        runs = plan_tests(item, language, block.code, external)
         if isinstance(runs, str):
             return _result(item, "error", runs, language)
         program = self._store.prepare(language, runs.code, runs.files)
@@ -70,6 +82,40 @@ class CodeJudge:
             return _result(item, verdict, program.message, language)
         tests = self._run_tests(item, language, program, runs.tests)
         return _scored(item, language, tests, len(runs.tests))
+
+    def _checker(self, item: CodeItem) -> ExternalChecker | str | None:
+        """The item's checker program compiled (once), or why it cannot be used."""
+        tests = item.tests
+        if not isinstance(tests, StdioTests) or not isinstance(tests.checker, CheckerProgram):
+            return None
+        language = self._registry.resolve(tests.checker.language)
+        if language is None or not self._toolchains.available(language):
+            return f"the checker's language {tests.checker.language!r} is not available"
+        program = self._store.prepare(language, tests.checker.source)
+        if not program.compiled:
+            return f"the checker program does not compile: {program.message}"
+        return partial(self._run_checker, language, program)
+
+    def _run_checker(
+        self, language: Language, checker: Program, stdin: bytes, expected: bytes, actual: bytes
+    ) -> bool:
+        """testlib's convention: exit 0 accepts, 1 or 2 rejects, anything else is a failure.
+
+        The three files are written by the service into a fresh directory that the checker
+        sees read-only at /check.
+        """
+        with self._store.check_files(stdin, expected, actual) as directory:
+            command = language.command(language.run, checker.source_name, checker.main)
+            run = self._jail.run(
+                [*command, f"{CHECK}/input", f"{CHECK}/expected", f"{CHECK}/actual"],
+                limits=CHECKER_LIMITS,
+                mounts=(checker.mount(), JailMount(directory, CHECK)),
+                environment=dict(language.env),
+            )
+        if run.exit_code in (0, 1, 2) and not run.jail_log and not run.wall_timed_out:
+            return run.exit_code == 0
+        reason = run.jail_log or run.stderr.decode("utf-8", "replace")[-300:]
+        raise CheckerFailedError(f"the checker failed (exit {run.exit_code}): {reason}")
 
     def _run_tests(
         self, item: CodeItem, language: Language, program: Program, tests: list[TestRun]
@@ -102,7 +148,12 @@ class CodeJudge:
             stdin=test.stdin,
             environment=dict(language.env),
         )
-        verdict = _verdict(run, limits, test)
+        try:
+            verdict = _verdict(run, limits, test)
+        except CheckerFailedError as error:
+            self._metrics.sandbox_runs.labels(language.name, "error").inc()
+            failed = test_result("error", run)
+            return failed.model_copy(update={"message": str(error)[:MESSAGE_CHARS]})
         self._metrics.sandbox_runs.labels(language.name, verdict).inc()
         return test_result(verdict, run)
 

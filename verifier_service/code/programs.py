@@ -9,16 +9,18 @@ never writes into a directory a jail could have touched.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import logging
 import os
 import shutil
 import stat
+import tempfile
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -63,8 +65,15 @@ class ProgramStore:
         self._programs_dir = root / "programs"
         self._builds_dir = root / "builds"
         self._headers_dir = root / "headers"
+        self._checks_dir = root / "checks"
         self._headers: dict[str, Path] = {}  # language -> directory bound at /pch
-        for directory in (root, self._programs_dir, self._builds_dir, self._headers_dir):
+        for directory in (
+            root,
+            self._programs_dir,
+            self._builds_dir,
+            self._headers_dir,
+            self._checks_dir,
+        ):
             directory.mkdir(mode=0o755, parents=True, exist_ok=True)
         self._jail = jail
         self._on_compile = on_compile or (lambda language, outcome: None)
@@ -144,6 +153,20 @@ class ProgramStore:
             return Program(key, directory, source_name, compiled=True)
         finally:
             shutil.rmtree(build, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def check_files(self, stdin: bytes, expected: bytes, actual: bytes) -> Iterator[Path]:
+        """A fresh service-written directory of a checker's three files, removed afterwards."""
+        directory = Path(tempfile.mkdtemp(dir=self._checks_dir))
+        try:
+            directory.chmod(0o755)
+            for name, content in (("input", stdin), ("expected", expected), ("actual", actual)):
+                path = directory / name
+                path.write_bytes(content)
+                path.chmod(0o644)
+            yield directory
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
 
     def precompiled_languages(self) -> list[str]:
         """Languages whose precompiled header is ready (compiles use it from then on)."""
