@@ -14,11 +14,13 @@ Scenarios, in one run:
   2. isolated Python executions per second: a few hundred short programs through `Jail.run`
      from a thread pool sized to the CPU count, bare, and through `Service.score` (one code
      item with one stdio test each);
-  3. one C++ submission against 100 stdio tests: compile once (the service) against compiling
-     per test as SandboxFusion does (items whose programs differ by a comment);
-  4. MultiPL-E HumanEval rows (../shared/data): the shipped `gpt_solution`s judged per language,
-     with `assert` tests where the service supports them, otherwise as one program (solution +
-     tests) whose exit status decides (see `multipl_program`).
+  3. one C++ submission against 100 stdio tests: compile once (the service, with its
+     precompiled bits/stdc++.h) against compiling per test as SandboxFusion does (items whose
+     programs differ by a comment); the compile alone with and without the precompiled header;
+  4. MultiPL-E HumanEval rows (../shared/data): the shipped `gpt_solution`s judged per language
+     as assert items (response = the gpt_solution unchanged, tests = the row's tests with the
+     per-language adaptations of `adapt_tests`); accepted rows that may not have run their tests
+     are judged again with tests that fail at once.
 """
 
 from __future__ import annotations
@@ -224,6 +226,15 @@ def running_service() -> Iterator[Service]:
     try:
         if service.code.toolchains is not None:
             service.code.toolchains.versions()  # wait for the toolchain probe, off the clock
+        # bits/stdc++.h is precompiled in the background at start: wait for it (at most 120 s)
+        # so that C++ compiles are timed with the header the service really uses.
+        deadline = time.monotonic() + 120
+        store = service.code.store
+        while store is not None and "cpp" not in store.precompiled_languages():
+            if time.monotonic() > deadline:
+                print("warning: no precompiled C++ header after 120 s", file=sys.stderr)
+                break
+            time.sleep(0.2)
         yield service
     finally:
         service.close()
@@ -666,7 +677,9 @@ def bench_compile_once(config: Config, service: Service, out: Output, report: Re
     compile_s = cold_s - warm_s
     test_wall = [test.wall_ms or 0.0 for test in warm_runs[0][0][0].tests]
     out(
-        f"compile once (service, fresh program): {cold_s:.2f} s in all = compile "
+        f"compile once (service, fresh program, precompiled bits/stdc++.h "
+        f"{'in use' if service_header(service, 'cpp') else 'NOT built'}): {cold_s:.2f} s in "
+        "all = compile "
         f"~{compile_s:.2f} s + {len(cases)} tests; {cold.verdict}, {cold.reason}"
     )
     out(
@@ -753,6 +766,9 @@ def bare_cpp(service: Service, cases: list[dict[str, str]]) -> tuple[float, floa
         shutil.rmtree(directory, ignore_errors=True)
 
 
+WITH_PCH = "jail with the service's precompiled bits/stdc++.h (/pch)"
+
+
 def compile_breakdown(service: Service, rounds: int, out: Output) -> Row:
     """The same g++ compile bare and in jails (the program store's compile limits), interleaved."""
     language = service.code.registry.resolve("cpp")
@@ -784,10 +800,15 @@ def compile_breakdown(service: Service, rounds: int, out: Output) -> Row:
             jail.binary, cgroups.Cgroups(None), one_slot(), paths, drop=("--max_cpus",)
         )
         pch_command = precompiled_header(language, directory / "pch", out)
+        service_pch = service_header(service, "cpp")  # the service's /pch (None: not built)
+        pch_mounts = mounts + ((JailMount(service_pch, "/pch"),) if service_pch else ())
         runs: dict[str, Callable[[], object]] = {
             "bare": lambda: subprocess.run(bare_command, check=True),
-            "jail": lambda: jail.run(command, limits=limits, mounts=mounts),
-            "jail without cgroups": lambda: no_cgroups.run(command, limits=limits, mounts=mounts),
+            WITH_PCH: lambda: jail.run(command, limits=limits, mounts=pch_mounts),
+            "jail without it": lambda: jail.run(command, limits=limits, mounts=mounts),
+            "  ... and without cgroups": lambda: no_cgroups.run(
+                command, limits=limits, mounts=mounts
+            ),
             "  ... and without --max_cpus 1": lambda: unpinned.run(
                 command, limits=limits, mounts=mounts
             ),
@@ -817,11 +838,21 @@ def compile_breakdown(service: Service, rounds: int, out: Output) -> Row:
     pch = median.get("bare with a precompiled bits/stdc++.h")
     return Row(
         "C++ compile alone",
-        f"jail {median['jail']:.2f} s, bare {median['bare']:.2f} s"
+        f"jail+PCH {median[WITH_PCH]:.2f} s, "
+        f"jail {median['jail without it']:.2f} s, bare g++ {median['bare']:.2f} s"
         + ("" if pch is None else f", bare+PCH {pch:.2f} s"),
         "",
         None,
     )
+
+
+def service_header(service: Service, language: str) -> Path | None:
+    """The directory the program store binds at /pch for `language` (None: none built)."""
+    store = service.code.store
+    if store is None or language not in store.precompiled_languages():
+        return None
+    headers: dict[str, Path] = getattr(store, "_headers", {})
+    return headers.get(language)
 
 
 def precompiled_header(language: Language, directory: Path, out: Output) -> list[str]:
@@ -848,8 +879,10 @@ def precompiled_header(language: Language, directory: Path, out: Output) -> list
 @dataclass(frozen=True, slots=True)
 class MultiplItem:
     row: dict[str, Any]
-    path: str  # "assert" or "exit" (one program, its exit status decides)
-    program: str  # what the jail runs (assert: the extracted solution)
+    solution: str  # the block the service extracts from the response ("" if none)
+    tests: str  # the row's tests after the benchmark's adaptation (`adapt_tests`)
+    adaptations: tuple[str, ...]  # what `adapt_tests` changed, empty if nothing
+    suspect: str  # why a pass may not mean the tests ran ("" if no reason)
     item: dict[str, Any]
 
 
@@ -862,13 +895,16 @@ class BareCheck:
 @dataclass(slots=True)
 class LanguageOutcome:
     language: str
-    path: str
+    mode: str  # how the service runs assert tests in this language
     rows: int
     passed: int
     failed: Counter[str]
     rate: float
     messages: Counter[str]
     several_blocks: int  # rows whose response has more than one block of the language
+    adapted: Counter[str]  # adaptation -> rows
+    suspects: list[str]  # accepted rows whose tests may not have run
+    failures: list[str]  # every failed row: name, verdict, message
     bare: BareCheck | None  # None: not cross-checked (compiled languages)
 
 
@@ -910,6 +946,15 @@ def _spread(rows: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
     return [rows[index * len(rows) // count] for index in range(count)]
 
 
+def assert_mode(language: str) -> str:
+    """How the service runs assert tests (verifier_service/code/harness.py `_asserts`)."""
+    if language in ASSERT_DRIVERS:
+        return "driver"  # a driver runs program then tests and prints a one-time token
+    if language in ("c", "cpp", "cpp20"):
+        return "main"  # the tests' main is renamed; a generated main prints the token
+    return "exit 0"  # program + tests as one program that must exit with 0
+
+
 def judge_language(
     service: Service, language: Language, rows: list[dict[str, Any]]
 ) -> LanguageOutcome:
@@ -917,13 +962,14 @@ def judge_language(
     results, elapsed = score_code(service, code_items([p.item for p in prepared]))
     failed: Counter[str] = Counter()
     messages: Counter[str] = Counter()
-    jail_passes = [
-        _passed(prep.path, result) for prep, result in zip(prepared, results, strict=True)
-    ]
-    for result, ok in zip(results, jail_passes, strict=True):
+    failures: list[str] = []
+    passes = [result.verdict == "accepted" for result in results]
+    for prep, result, ok in zip(prepared, results, passes, strict=True):
         if not ok:
             failed[result.verdict] += 1
-            messages[_failure_message(result)] += 1
+            message = _failure_message(result)
+            messages[message] += 1
+            failures.append(f"{prep.row.get('name', '?')}: {message}")
     several = sum(
         len(
             [
@@ -935,35 +981,24 @@ def judge_language(
         > 1
         for row in rows
     )
-    bare = (
-        bare_check(language, prepared, jail_passes, results) if language.compile is None else None
+    adapted = Counter(change for prep in prepared for change in prep.adaptations)
+    suspects = confirm_suspects(
+        service, [prep for prep, ok in zip(prepared, passes, strict=True) if ok and prep.suspect]
     )
+    bare = bare_check(language, prepared, passes, results) if language.compile is None else None
     return LanguageOutcome(
         language=language.name,
-        path=prepared[0].path if prepared else "-",
+        mode=assert_mode(language.name),
         rows=len(rows),
-        passed=sum(jail_passes),
+        passed=sum(passes),
         failed=failed,
         rate=len(rows) / elapsed,
         messages=messages,
         several_blocks=several,
+        adapted=adapted,
+        suspects=suspects,
+        failures=failures,
         bare=bare,
-    )
-
-
-def _passed(path: str, result: CodeResult) -> bool:
-    if path == "assert":
-        return result.verdict == "accepted"
-    # One program whose exit status decides: exit 0 within the limits. The stdio test expects
-    # no output (Go: "PASS"), so a program that printed and exited 0 reads `wrong_answer`.
-    return (
-        bool(result.tests)
-        and result.tests[0].exit_code == 0
-        and result.verdict
-        in (
-            "accepted",
-            "wrong_answer",
-        )
     )
 
 
@@ -989,160 +1024,145 @@ def _error_line(text: str) -> str:
 
 
 def multipl_item(language: Language, row: dict[str, Any], index: int) -> MultiplItem:
+    """An assert item as a model's answer would arrive: the response is the shipped
+    `gpt_solution` unchanged (the service extracts its code block); only the tests are adapted."""
     response: str = row["gpt_solution"]
-    tests: str = row["tests"]
     block = extract_program(response, language.aliases)
     solution = block.code if block is not None else ""
-    if language.name in ASSERT_DRIVERS:
-        item = {
-            "task": "code",
-            "id": index,
-            "language": language.name,
-            "response": response,
-            "tests": {"kind": "assert", "code": _drop_closing_brace(tests)},
-        }
-        return MultiplItem(row, "assert", solution, item)
-    program, expected = multipl_program(language.name, solution, tests, row["prompt"])
+    tests, adaptations = adapt_tests(language.name, solution, row["tests"])
     item = {
         "task": "code",
         "id": index,
         "language": language.name,
-        "response": fenced(language.name, program),
-        "tests": {"kind": "stdio", "cases": [{"stdin": "", "stdout": expected}]},
+        "response": response,
+        "tests": {"kind": "assert", "code": tests},
     }
-    return MultiplItem(row, "exit", program, item)
+    return MultiplItem(row, solution, tests, adaptations, _suspect(language.name, solution), item)
 
 
-def multipl_program(language: str, solution: str, tests: str, prompt: str) -> tuple[str, str]:
-    """(one program: the solution without its own entry point + the tests, expected stdout).
-
-    MultiPL-E's tests continue its prompt (`}` closing the function, then a main or a driver);
-    the shipped solutions are whole programs, often with their own main. Per language:
-    C++/Rust: drop the solution's main and the tests' leading `}` (C++: add the prompt's
-    includes); Java: drop the solution's
-    main and the class's closing brace, append the tests (a main and the closing brace), make
-    `class Problem` public (the service runs the public class; otherwise `Main`), and turn
-    `assert(x);` into a throw (the jail runs java without -ea); Go: package main, merged
-    imports (unused ones dropped), the solution's own Test*/main functions dropped, and a main
-    that runs the tests' Test* functions through testing.Main (which prints PASS); PHP: one
-    `<?php` block; Bash: drop the tests' leading `}`; others: solution + tests.
-    """
-    if language in ("cpp", "rust"):
-        entry = (
-            r"^[ \t]*(?:int|void)\s+main\s*\(" if language == "cpp" else r"^[ \t]*fn\s+main\s*\("
-        )
-        code = _remove_blocks(solution, entry)
-        if language == "cpp":  # the prompt's includes: some solutions leave them out
-            includes = re.findall(r"^\s*#include.*$", prompt, flags=re.M)
-            code = "\n".join(line.strip() for line in includes) + "\n" + code
-        return f"{code}\n{_drop_closing_brace(tests)}", ""
-    if language == "java":
-        return _java_program(solution, tests), ""
-    if language == "go":
-        return _go_program(solution, tests, prompt), "PASS\n"
-    if language == "php":
-        code = solution.strip()
-        code = code.removesuffix("?>").rstrip()
-        if not code.startswith("<?php"):
-            code = "<?php\n" + code
-        return f"{code}\n{tests}", ""
-    return f"{solution}\n{_drop_closing_brace(tests)}", ""
+# MultiPL-E's tests continue its prompt, whose completion stops before the function's closing
+# brace: in C++, Java, Rust and Bash every row's tests start with a `}` line closing it (the
+# language's closer would be `end` in Ruby and Lua; none of their rows here start with one).
+# The shipped gpt_solutions are complete programs that close the function themselves, so that
+# leading closer is dropped when the extracted solution's braces balance (or, for `end`, when
+# it has a top-level `end`); a solution left open keeps it.
+LEADING_CLOSER = {
+    "cpp": "}",
+    "java": "}",
+    "rust": "}",
+    "go": "}",
+    "javascript": "}",
+    "typescript": "}",
+    "php": "}",
+    "bash": "}",
+    "ruby": "end",
+    "lua": "end",
+}
 
 
-def _drop_closing_brace(tests: str) -> str:
+def adapt_tests(language: str, solution: str, tests: str) -> tuple[str, tuple[str, ...]]:
+    """(the tests to send, the adaptations made): the per-language rules, nothing else."""
+    changes: list[str] = []
+    closer = LEADING_CLOSER.get(language)
     lines = tests.splitlines()
-    for index, line in enumerate(lines):
-        if line.strip():
-            if line.strip() == "}":
-                return "\n".join(lines[index + 1 :]) + "\n"
-            break
-    return tests
-
-
-def _java_program(solution: str, tests: str) -> str:
-    code = _remove_blocks(solution, r"^[ \t]*public\s+static\s+void\s+main\s*\(")
-    code = code[: code.rstrip().rfind("}")]  # reopen the class for the tests' main
-    if not re.search(r"\bpublic\s+(?:final\s+)?class\b", code):
-        code = re.sub(
-            r"^(\s*)class\s+Problem\b", r"\1public class Problem", code, count=1, flags=re.M
+    first = next((index for index, line in enumerate(lines) if line.strip()), None)
+    if (
+        closer is not None
+        and first is not None
+        and lines[first].strip() == closer
+        and _closed(language, solution)
+    ):
+        tests = "\n".join(lines[first + 1 :]) + "\n"
+        changes.append(f"leading {closer} dropped")
+        if language == "java":
+            # Java: the tests' `main` then ends with the `}` that closed the prompt's class,
+            # but the solution closed its class already: open a class for the tests that
+            # extends the solution's (so the tests' unqualified calls reach its static methods).
+            owner = re.search(r"\bclass\s+([A-Za-z_$][\w$]*)", solution)
+            if owner is not None:
+                tests = f"class VerifierTests extends {owner.group(1)} {{\n{tests}"
+                changes.append("tests' main wrapped in a class extending the solution's")
+    if language == "go" and not re.search(r"^func\s+main\s*\(", tests, flags=re.M):
+        # Go: the tests are `go test` functions (func TestX(t *testing.T)) and no main; a main
+        # running them through testing.Main (it prints PASS, or FAIL and exits 1) makes the
+        # tests a program. The package clause and `import "testing"` must come from the
+        # solution (the tests are appended after it).
+        names = re.findall(r"^func\s+(Test\w*)\s*\(", tests, flags=re.M)
+        calls = ", ".join(f'{{Name: "{name}", F: {name}}}' for name in names)
+        tests += (
+            "\nfunc main() {\n\ttesting.Main(func(pattern, name string) (bool, error) "
+            f"{{ return true, nil }},\n\t\t[]testing.InternalTest{{{calls}}}, nil, nil)\n}}\n"
         )
-    body = re.sub(
-        r"^(\s*)assert\s*\((.*)\);\s*$",
-        r"\1if (!(\2)) throw new AssertionError();",
-        _drop_closing_brace(tests),
-        flags=re.M,
-    )
-    return f"{code}\n{body}"
+        changes.append("main running the Test functions appended")
+    return tests, tuple(changes)
 
 
-_GO_IMPORT = re.compile(r'^\s*import\s+(?:\(\s*(.*?)\)|(\S*"[^"]+"))', re.S | re.M)
+def _closed(language: str, solution: str) -> bool:
+    """Whether the solution closes what it opens (so the tests' leading closer is extra)."""
+    if LEADING_CLOSER.get(language) == "end":
+        return re.search(r"^end\b", solution, flags=re.M) is not None
+    return "{" in solution and _brace_depth(solution) == 0
 
 
-def _go_program(solution: str, tests: str, prompt: str) -> str:
-    imports: set[str] = set()
-    for source in (solution, prompt):
-        for group, single in _GO_IMPORT.findall(source):
-            imports.update(line.strip() for line in (group or single).splitlines() if line.strip())
-    code = _GO_IMPORT.sub("", solution)
-    code = re.sub(r"^\s*package\s+\w+\s*$", "", code, flags=re.M)
-    code = _remove_blocks(code, r"^func\s+(?:main|Test\w*)\s*\(")
-    names = re.findall(r"^func\s+(Test\w*)\s*\(", tests, flags=re.M)
-    calls = ", ".join(f'{{Name: "{name}", F: {name}}}' for name in names)
-    main = (
-        "func main() {\n\ttesting.Main("
-        "func(pattern, name string) (bool, error) { return true, nil },"
-        f"\n\t\t[]testing.InternalTest{{{calls}}}, nil, nil)\n}}\n"
-    )
-    body = f"{code}\n{tests}\n{main}"
-    used = sorted(spec for spec in imports if _go_package_used(spec, body))
-    header = "package main\n\nimport (\n" + "".join(f"\t{spec}\n" for spec in used) + ")\n"
-    return header + body
+def _suspect(language: str, solution: str) -> str:
+    """Why an `accepted` may not mean the tests ran (for the report; judged by the service)."""
+    if language == "php" and solution.rstrip().endswith("?>"):
+        return "the solution ends with ?>, so the tests after it are output text, not run"
+    if language == "java" and re.search(r"\bstatic\s+void\s+main\s*\(", solution):
+        return "the solution's class declares main too, and the first class with main is run"
+    return ""
 
 
-def _go_package_used(spec: str, body: str) -> bool:
-    parts = spec.split()
-    name = parts[0] if len(parts) == 2 else parts[-1].strip('"').rsplit("/", 1)[-1]
-    return name == "_" or re.search(rf"\b{re.escape(name)}\.", body) is not None
+def confirm_suspects(service: Service, suspects: list[MultiplItem]) -> list[str]:
+    """Re-judge each suspect accepted row with tests that fail at once (a control): if the
+    service accepts that too, its tests never ran and the `accepted` was not earned."""
+    controls = [(prep, control_tests(prep.item["language"], prep.tests)) for prep in suspects]
+    checked = [(prep, tests) for prep, tests in controls if tests is not None]
+    items = [{**prep.item, "tests": {"kind": "assert", "code": tests}} for prep, tests in checked]
+    results, _ = score_code(service, code_items(items)) if items else ([], 0.0)
+    return [
+        f"{prep.row.get('name', '?')}: {prep.suspect}; with failing tests: {result.verdict}"
+        + (" (tests never ran)" if result.verdict == "accepted" else "")
+        for (prep, _), result in zip(checked, results, strict=True)
+    ]
 
 
-def _remove_blocks(code: str, pattern: str) -> str:
-    """Remove every function whose header matches `pattern` (up to its balanced closing brace)."""
-    while True:
-        match = re.search(pattern, code, flags=re.M)
-        if match is None:
-            return code
-        end = _block_end(code, code.find("{", match.end()))
-        if end < 0:  # never closed (a truncated usage example): drop it to the end
-            return code[: match.start()]
-        code = code[: match.start()] + code[end:]
+def control_tests(language: str, tests: str) -> str | None:
+    """The tests with a failure as their first statement (None: no control for the language)."""
+    if language == "php":
+        return 'throw new Exception("benchmark control: must fail");\n' + tests
+    if language == "java":
+        return re.sub(
+            r"(\bstatic\s+void\s+main\s*\([^)]*\)\s*\{)",
+            r'\1 if (true) throw new AssertionError("benchmark control: must fail");',
+            tests,
+            count=1,
+        )
+    return None
 
 
-def _block_end(code: str, start: int) -> int:
-    """Index after the brace matching the one at `start`; strings and comments skipped."""
-    if start < 0:
-        return -1
+def _brace_depth(code: str) -> int:
+    """`{` minus `}` over the code, strings and comments skipped."""
     depth = 0
-    index = start
+    index = 0
     while index < len(code):
         char = code[index]
         if code.startswith("//", index):
             index = code.find("\n", index)
             if index < 0:
-                return -1
+                break
         elif code.startswith("/*", index):
             index = code.find("*/", index + 2) + 1
             if index <= 0:
-                return -1
+                break
         elif char in "\"'`":
             index = _string_end(code, index)
         elif char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
-            if depth == 0:
-                return index + 1
         index += 1
-    return -1
+    return depth
 
 
 def _string_end(code: str, start: int) -> int:
@@ -1165,15 +1185,17 @@ def bare_check(
     jail_passes: list[bool],
     results: list[CodeResult],
 ) -> BareCheck:
-    """Run the same programs bare on the host (exit 0 = passed); compare with the jail."""
+    """Run program + tests bare on the host (exit 0 = passed); compare with the jail.
+
+    As the service joins them for `exit 0` languages; for driver languages (no token here)
+    the same join with `;`, which only approximates the driver."""
     directory = Path(tempfile.mkdtemp(prefix="code-bench-multipl-"))
+    joiner = "\n;\n" if language.name in ASSERT_DRIVERS else "\n\n"
     try:
 
         def bare_run(numbered: tuple[int, MultiplItem]) -> tuple[bool, str]:
             index, prep = numbered
-            code = prep.program
-            if prep.path == "assert":
-                code = f"{code}\n;\n{prep.item['tests']['code']}"
+            code = f"{prep.solution}{joiner}{prep.tests}\n"
             row_dir = directory / str(index)
             row_dir.mkdir()
             source = write_file(row_dir / language.source, code)
@@ -1221,36 +1243,79 @@ def show_multipl(
         else f"{config.multipl_rows} rows per language, evenly spaced"
     )
     out(
-        f"{rows_note}; each language one Service.score batch. path 'assert': assert-kind items "
-        "(response = the shipped gpt_solution, tests = the row's tests); path 'exit': the "
-        "service has no assert tests for the language, so one stdio item runs solution + tests "
-        "as one program and the benchmark counts exit 0 as passed (inferred from the test's "
-        "exit_code: the API cannot express 'exit 0 passes')"
+        f"{rows_note}; each language one Service.score batch of assert items: response = the "
+        "shipped gpt_solution unchanged, tests = the row's tests adapted per language "
+        "(`adapt_tests`); passed = accepted. mode: how the service runs assert tests (driver: "
+        "Python/JS driver + token; main: C/C++ tests' main renamed + token; exit 0: program + "
+        "tests as one program that must exit 0)"
     )
     header = (
-        f"{'language':11} {'path':6} {'rows':>4} {'passed':>6} {'items/s':>7} {'2+ blocks':>9}"
-        "  failed by verdict"
+        f"{'language':11} {'mode':6} {'rows':>4} {'passed':>6} {'items/s':>7} {'2+ blocks':>9}"
+        f" {'adapted':>7}  failed by verdict"
     )
     out(header)
     out("-" * (len(header) + 30))
     for outcome in outcomes:
         failed = ", ".join(f"{verdict} {n}" for verdict, n in outcome.failed.most_common()) or "-"
+        adapted = max(outcome.adapted.values(), default=0)
         out(
-            f"{outcome.language:11} {outcome.path:6} {outcome.rows:4d} {outcome.passed:6d} "
-            f"{outcome.rate:7.2f} {outcome.several_blocks:9d}  {failed}"
+            f"{outcome.language:11} {outcome.mode:6} {outcome.rows:4d} {outcome.passed:6d} "
+            f"{outcome.rate:7.2f} {outcome.several_blocks:9d} {adapted:7d}  {failed}"
         )
     out(
         "(2+ blocks: responses with more than one block of the language; the service judges the "
-        "last one, which in these rows is often a usage example without the solution)"
+        "last one, which in these rows is often a usage example without the solution. adapted: "
+        "rows whose tests the benchmark changed)"
     )
+    show_multipl_details(outcomes, out)
+    if missing:
+        out(f"not installed or not declared: {', '.join(missing)}")
+    out()
+    for outcome in outcomes:
+        report.rows.append(
+            Row(
+                f"MultiPL-E {outcome.language} ({outcome.mode})",
+                f"{outcome.passed}/{outcome.rows} passed, {outcome.rate:.1f} items/s",
+                "",
+                None,
+            )
+        )
+    suspects = sum(len(o.suspects) for o in outcomes)
+    never = sum(line.endswith("(tests never ran)") for o in outcomes for line in o.suspects)
+    if suspects:
+        report.findings.append(
+            f"{suspects} MultiPL-E rows accepted although their tests may not have run "
+            f"({never} of them accepted again with tests that fail at once; section 4)"
+        )
+
+
+def show_multipl_details(outcomes: list[LanguageOutcome], out: Output) -> None:
+    out("adaptations of the tests (rows):")
+    for outcome in outcomes:
+        if outcome.adapted:
+            out(
+                f"   {outcome.language:11} "
+                + ", ".join(f"{change} {n}" for change, n in outcome.adapted.most_common())
+            )
     out("most common failure messages in the jail (the service's stderr tail; numbers as N):")
     for outcome in outcomes:
         for message, count in outcome.messages.most_common(3):
             out(f"   {outcome.language:11} {count:3d} x {message}")
+    out("every failed row:")
+    for outcome in outcomes:
+        for line in outcome.failures:
+            out(f"   {outcome.language:11} {line[:150]}")
+    suspects = [(o.language, line) for o in outcomes for line in o.suspects]
+    out(
+        f"accepted rows whose tests may not have run: {len(suspects)} (each judged again "
+        "with tests failing at once: 'accepted' again means the tests never ran)"
+    )
+    for language, line in suspects:
+        out(f"   {language:11} {line}")
     checked = [(o, o.bare) for o in outcomes if o.bare is not None]
     if checked:
         out(
-            "bare cross-check (languages without a compile step: the same programs run on the "
+            "bare cross-check (languages without a compile step: solution + tests run on the "
             "host, exit 0 = passed): "
             + ", ".join(f"{o.language} {len(bare.disagreements)}" for o, bare in checked)
             + " rows disagree with the jail"
@@ -1260,26 +1325,6 @@ def show_multipl(
                 out(f"   {outcome.language:11} differs: {line}")
             for message, count in bare.messages.most_common(2):
                 out(f"   {outcome.language:11} {count:3d} x bare failure: {message}")
-    exit_path = sorted(o.language for o in outcomes if o.path == "exit")
-    if exit_path:
-        out(f"assert tests not supported yet for: {', '.join(exit_path)}")
-    if missing:
-        out(f"not installed or not declared: {', '.join(missing)}")
-    out()
-    for outcome in outcomes:
-        report.rows.append(
-            Row(
-                f"MultiPL-E {outcome.language} ({outcome.path})",
-                f"{outcome.passed}/{outcome.rows} passed, {outcome.rate:.1f} items/s",
-                "",
-                None,
-            )
-        )
-    if exit_path:
-        report.findings.append(
-            f"assert tests not supported yet for {', '.join(exit_path)} (MultiPL-E figures for "
-            "them come from the exit-0 workaround)"
-        )
 
 
 # --- summary and main ---------------------------------------------------------------------------

@@ -291,28 +291,33 @@ def test_assert_tests_in_compiled_and_other_languages(client: httpx.Client) -> N
         "code": "    public static void main(String[] args) {\n"
         "        assert add(1, 2) == 3;\n    }\n}\n",
     }
-    java = "class Problem {\n    static int add(int a, int b) { return a + b; }\n"
     java_wrong = "class Problem {\n    static int add(int a, int b) { return a - b; }\n"
     ruby_tests = {"kind": "assert", "code": "raise 'failed' unless add(1, 2) == 3\n"}
+    cpp_with_main = cpp + "int main() { return add(2, 2) == 4 ? 0 : 1; }\n"
+    php_skip = "<?php\nfunction add($a, $b) { return 0; }\n?>\n"
+    php_tests = {"kind": "assert", "code": "if (add(1, 2) !== 3) { throw new Exception('no'); }\n"}
     results = judge(
         client,
         code_item("cpp", cpp, cpp_tests),
         code_item("cpp", cpp_exits, cpp_tests),
         code_item("cpp", cpp_wrong, cpp_tests),
-        code_item("java", java, java_tests),
-        code_item("java", java_wrong, java_tests),  # asserts are on (-ea)
-        code_item("ruby", "def add(a, b)\n  a + b\nend\n", ruby_tests),
-        code_item("ruby", "def add(a, b)\n  a - b\nend\n", ruby_tests),
+        code_item("cpp", cpp_with_main, cpp_tests),  # a complete program: its main is set aside
+        code_item("java", java_wrong, java_tests),
+        code_item("ruby", "def add(a, b)\n  0\nend\nexit 0\n", ruby_tests),
+        code_item("php", php_skip, php_tests),
     )
     assert [r["verdict"] for r in results] == [
         "accepted",
         "wrong_answer",  # exit(0) inside the function: the tests never finished
         "runtime_error",  # assert() aborts
         "accepted",
-        "runtime_error",  # AssertionError
-        "accepted",
-        "runtime_error",
+        # No completion guard yet in these languages: refused, never accepted unproven
+        # (`exit 0` before Ruby's tests, PHP's `?>` printing the tests as text).
+        "error",
+        "error",
+        "error",
     ]
+    assert [r["reward"] for r in results[4:]] == [None, None, None]
 
 
 def test_a_program_cannot_read_its_assert_tests(client: httpx.Client) -> None:
