@@ -952,7 +952,7 @@ def assert_mode(language: str) -> str:
         return "driver"  # a driver runs program then tests and prints a one-time token
     if language in ("c", "cpp", "cpp20"):
         return "main"  # the tests' main is renamed; a generated main prints the token
-    return "exit 0"  # program + tests as one program that must exit with 0
+    return "refused"  # no completion guard yet: the service answers `error` (reward null)
 
 
 def judge_language(
@@ -1246,8 +1246,9 @@ def show_multipl(
         f"{rows_note}; each language one Service.score batch of assert items: response = the "
         "shipped gpt_solution unchanged, tests = the row's tests adapted per language "
         "(`adapt_tests`); passed = accepted. mode: how the service runs assert tests (driver: "
-        "Python/JS driver + token; main: C/C++ tests' main renamed + token; exit 0: program + "
-        "tests as one program that must exit 0)"
+        "Python/JS driver + token; main: C/C++ tests' main renamed + token; refused: no "
+        "completion guard yet, so the service answers `error` rather than risk accepting "
+        "tests that never ran)"
     )
     header = (
         f"{'language':11} {'mode':6} {'rows':>4} {'passed':>6} {'items/s':>7} {'2+ blocks':>9}"
