@@ -45,7 +45,11 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from reporting import Output, percentile
 
 from verifier_service.code.extract import extract_program, fenced_blocks
 from verifier_service.code.harness import ASSERT_DRIVERS
@@ -98,33 +102,7 @@ class Report:
     findings: list[str] = field(default_factory=list)
 
 
-class Output:
-    """Prints, and keeps a copy in --output."""
-
-    def __init__(self, path: Path | None) -> None:
-        self._file: IO[str] | None = path.open("w", encoding="utf-8") if path else None
-
-    def __call__(self, text: str = "") -> None:
-        print(text, flush=True)
-        if self._file is not None:
-            self._file.write(text + "\n")
-            self._file.flush()
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-
-
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """Nearest-rank percentile; NaN for no values."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = min(len(ordered) - 1, max(0, int(fraction * len(ordered) + 0.5) - 1))
-    return ordered[rank]
 
 
 def timed(action: Callable[[], object]) -> float:

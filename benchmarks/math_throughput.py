@@ -45,6 +45,7 @@ from typing import IO, TYPE_CHECKING, Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from math_items import GenItem, distinct_items, iter_grpo_batches
+from reporting import Output, percentile
 
 if TYPE_CHECKING:
     import httpx
@@ -91,33 +92,7 @@ class Report:
     we_are_wrong: list[tuple[GenItem, MathResult]] = field(default_factory=list)
 
 
-class Output:
-    """Prints, and keeps a copy in --output."""
-
-    def __init__(self, path: Path | None) -> None:
-        self._file: IO[str] | None = path.open("w", encoding="utf-8") if path else None
-
-    def __call__(self, text: str = "") -> None:
-        print(text, flush=True)
-        if self._file is not None:
-            self._file.write(text + "\n")
-            self._file.flush()
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-
-
 # --- measurement helpers ------------------------------------------------------------------
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """Nearest-rank percentile; NaN for no values."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = min(len(ordered) - 1, max(0, int(fraction * len(ordered) + 0.5) - 1))
-    return ordered[rank]
 
 
 def p50_p99(values: Sequence[float]) -> str:
