@@ -6,7 +6,6 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 
-from verifier_service.code import checkers
 from verifier_service.code.extract import extract_program
 from verifier_service.code.harness import (
     CheckerFailedError,
@@ -205,6 +204,3 @@ def _result(
         tests=tests or [],
         elapsed_ms=0.0,
     )
-
-
-__all__ = ["CodeJudge", "checkers"]
