@@ -293,8 +293,16 @@ def test_assert_tests_in_compiled_and_other_languages(client: httpx.Client) -> N
     }
     java_wrong = "class Problem {\n    static int add(int a, int b) { return a - b; }\n"
     ruby_tests = {"kind": "assert", "code": "raise 'failed' unless add(1, 2) == 3\n"}
+    # test/unit runs its tests at exit: a failure there must still fail the item
+    ruby_unit = {
+        "kind": "assert",
+        "code": "require 'test/unit'\nclass T < Test::Unit::TestCase\n"
+        "  def test_add\n    assert_equal(3, add(1, 2))\n  end\nend\n",
+    }
     cpp_with_main = cpp + "int main() { return add(2, 2) == 4 ? 0 : 1; }\n"
-    php_skip = "<?php\nfunction add($a, $b) { return 0; }\n?>\n"
+    php = "<?php\nfunction add($a, $b) { return $a + $b; }\n?>\n"
+    php_skip = "<?php\nfunction add($a, $b) { return 0; }\n?>\n<p>notes</p>\n"
+    php_halt = "<?php\nfunction add($a, $b) { return 0; }\n__halt_compiler();\n"
     php_tests = {"kind": "assert", "code": "if (add(1, 2) !== 3) { throw new Exception('no'); }\n"}
     results = judge(
         client,
@@ -303,21 +311,31 @@ def test_assert_tests_in_compiled_and_other_languages(client: httpx.Client) -> N
         code_item("cpp", cpp_wrong, cpp_tests),
         code_item("cpp", cpp_with_main, cpp_tests),  # a complete program: its main is set aside
         code_item("java", java_wrong, java_tests),
+        code_item("ruby", "def add(a, b)\n  a + b\nend\n", ruby_tests),
         code_item("ruby", "def add(a, b)\n  0\nend\nexit 0\n", ruby_tests),
+        code_item("ruby", "def add(a, b)\n  0\nend\nexit! 0\n", ruby_tests),
+        code_item("php", php, php_tests),  # its closing ?> does not turn the tests into text
         code_item("php", php_skip, php_tests),
+        code_item("php", php_halt, php_tests),
+        code_item("ruby", "def add(a, b)\n  a + b\nend\n", ruby_unit),
+        code_item("ruby", "def add(a, b)\n  a - b\nend\n", ruby_unit),
     )
     assert [r["verdict"] for r in results] == [
         "accepted",
         "wrong_answer",  # exit(0) inside the function: the tests never finished
         "runtime_error",  # assert() aborts
         "accepted",
-        # No completion guard yet in these languages: refused, never accepted unproven
-        # (`exit 0` before Ruby's tests, PHP's `?>` printing the tests as text).
-        "error",
-        "error",
-        "error",
+        "error",  # Java has no completion guard yet: refused, never accepted unproven
+        "accepted",
+        "wrong_answer",  # `exit 0` before the tests
+        "wrong_answer",  # `exit! 0` skips even at_exit
+        "accepted",
+        "wrong_answer",  # tests after a mid-file ?> are printed text, not run
+        "wrong_answer",  # __halt_compiler() stops before the tests
+        "accepted",
+        "runtime_error",  # test/unit fails at exit, after the token: the exit status decides
     ]
-    assert [r["reward"] for r in results[4:]] == [None, None, None]
+    assert results[4]["reward"] is None
 
 
 def test_a_program_cannot_read_its_assert_tests(client: httpx.Client) -> None:

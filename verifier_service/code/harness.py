@@ -7,8 +7,9 @@
   before the program loads (so the program cannot read its tests), runs the program then the
   tests, and prints the token only if both ran to the end, so exiting early never passes; in
   C and C++ the program's own `main` and the tests' `main` are renamed and a generated `main`
-  prints the token after the tests returned; other languages have no guard yet, so their
-  assert tests are refused (never accepted unproven).
+  prints the token after the tests returned; in Ruby and PHP the token is printed by an
+  epilogue after the tests; other languages have no guard yet, so their assert tests are
+  refused (never accepted unproven).
 """
 
 from __future__ import annotations
@@ -209,9 +210,13 @@ def _asserts(tests: AssertTests, language: Language, code: str) -> TestPlan | st
         stdin = f"{token}\n{tests.code}".encode()
         run = TestRun(stdin, partial(_finished, token.encode()), _driver_command(driver))
         return TestPlan(code, _driver_files(driver), [run])
+    epilogue = ASSERT_EPILOGUES.get(language.name)
+    if epilogue is not None:
+        run = TestRun(f"{token}\n".encode(), partial(_finished, token.encode()))
+        return TestPlan(epilogue(code, tests.code), (), [run])
     if language.name not in C_FAMILY:
-        # Without a completion guard a program could skip its tests (exit early, PHP's `?>`,
-        # its own Java main) and exit 0: never accept what was not proven to have run.
+        # Without a completion guard a program could skip its tests (exit early, its own
+        # Java main) and exit 0: never accept what was not proven to have run.
         return f"assert tests are not supported for {language.display} yet"
     guarded = _c_family_asserts(code, tests.code)
     if guarded is None:
@@ -267,6 +272,35 @@ def _closing_brace(text: str, open_index: int) -> int | None:
     return None
 
 
+def _ruby_asserts(code: str, tests: str) -> str:
+    """Program, tests, then the stdin token: an early `exit` never reaches it (test/unit's
+    at_exit runner still sets a failing exit status)."""
+    return (
+        f"{code}\n{tests}\n"
+        '$stdout.write("\\n\\x1eVERIFIER_DONE " + STDIN.gets.to_s.strip + "\\n")\n'
+        "$stdout.flush\n"
+    )
+
+
+def _php_asserts(code: str, tests: str) -> str:
+    """As Ruby; a closing `?>` at the end of the program is dropped so the tests run as code
+    (any other `?>` turns tests and token into printed text, which never passes)."""
+    program = code.rstrip()
+    program = program[: -len("?>")] if program.endswith("?>") else program
+    tests = tests.lstrip()
+    tests = tests[len("<?php") :] if tests.startswith("<?php") else tests
+    if not program.lstrip().startswith("<?php"):
+        program = "<?php\n" + program
+    return (
+        f"{program}\n{tests}\n"
+        'echo "\\n\\x1eVERIFIER_DONE " . trim((string) fgets(STDIN)) . "\\n";\n'
+    )
+
+
+ASSERT_EPILOGUES: dict[str, Callable[[str, str], str]] = {
+    "ruby": _ruby_asserts,
+    "php": _php_asserts,
+}
 C_FAMILY = frozenset({"c", "cpp", "cpp20"})
 _C_MAIN = re.compile(r"\bint\s+main\s*\([^)]*\)\s*\{")
 _C_SKIP = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?\*/', re.S)
@@ -308,4 +342,8 @@ def _same(expected: Any, actual: Any) -> bool:
 
 
 def _finished(token: bytes, stdout: bytes) -> bool:
-    return stdout.rstrip().endswith(DONE_MARKER + token)
+    """The one-time token was printed on a line of its own: the tests ran to their end.
+
+    (A test runner may print its report after it, at exit; the exit status judges that.)"""
+    line = DONE_MARKER + token
+    return stdout.rstrip().endswith(line) or line + b"\n" in stdout
