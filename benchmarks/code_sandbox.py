@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reporting import Output, percentile
 
 from verifier_service.code.extract import extract_program, fenced_blocks
-from verifier_service.code.harness import ASSERT_DRIVERS
+from verifier_service.code.harness import ASSERT_DRIVERS, ASSERT_EPILOGUES
 from verifier_service.code.languages import Language, LanguageRegistry, load_languages
 from verifier_service.config import Settings
 from verifier_service.sandbox import Jail, JailMount, RunLimits, cgroups
@@ -930,6 +930,8 @@ def assert_mode(language: str) -> str:
         return "driver"  # a driver runs program then tests and prints a one-time token
     if language in ("c", "cpp", "cpp20"):
         return "main"  # the tests' main is renamed; a generated main prints the token
+    if language in ASSERT_EPILOGUES:
+        return "epilogue"  # program, tests, then a line printing the token
     return "refused"  # no completion guard yet: the service answers `error` (reward null)
 
 
@@ -1224,7 +1226,8 @@ def show_multipl(
         f"{rows_note}; each language one Service.score batch of assert items: response = the "
         "shipped gpt_solution unchanged, tests = the row's tests adapted per language "
         "(`adapt_tests`); passed = accepted. mode: how the service runs assert tests (driver: "
-        "Python/JS driver + token; main: C/C++ tests' main renamed + token; refused: no "
+        "Python/JS driver + token; main: C/C++ tests' main renamed + token; epilogue: Ruby/PHP "
+        "token printed after the tests; refused: no "
         "completion guard yet, so the service answers `error` rather than risk accepting "
         "tests that never ran)"
     )
