@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-from tests.api.test_verify_contract import math_item, verify
+from tests.support.api import math_item, verify
 
 
 def decisions(client: httpx.Client) -> dict[str, float]:

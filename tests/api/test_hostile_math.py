@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.test_verify_contract import math_item, verify
+from tests.support.api import math_item, verify
 
 HANG_CEILING_S = 20.0
 SLOW_TO_JUDGE = r"\prod_{k=1}^{9999} k^{k}"

@@ -7,17 +7,7 @@ from typing import Any
 import httpx
 
 from tests.conftest import TEST_BODY_LIMIT
-
-
-def math_item(response: str, reference: str | list[str], **extra: Any) -> dict[str, Any]:
-    return {"task": "math", "response": response, "reference": reference, **extra}
-
-
-def verify(client: httpx.Client, *items: dict[str, Any]) -> list[dict[str, Any]]:
-    reply = client.post("/v1/verify", json={"items": list(items)})
-    assert reply.status_code == 200, reply.text
-    results: list[dict[str, Any]] = reply.json()["results"]
-    return results
+from tests.support.api import math_item, verify
 
 
 def test_math_result_has_every_contract_field(client: httpx.Client) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from tests.support.api import verify
 from tests.support.server import RunningServer
 
 FENCE = "```"
@@ -33,15 +34,8 @@ def stdio(cases: list[dict[str, str]], **extra: Any) -> dict[str, Any]:
     return {"kind": "stdio", "cases": cases, **extra}
 
 
-def judge(client: httpx.Client, *items: dict[str, Any]) -> list[dict[str, Any]]:
-    reply = client.post("/v1/verify", json={"items": list(items)})
-    assert reply.status_code == 200, reply.text
-    results: list[dict[str, Any]] = reply.json()["results"]
-    return results
-
-
 def test_stdio_item_has_every_contract_field(client: httpx.Client) -> None:
-    [result] = judge(client, code_item("python", PY_SUM, stdio(SUM_CASES), id="c1"))
+    [result] = verify(client, code_item("python", PY_SUM, stdio(SUM_CASES), id="c1"))
     assert (result["id"], result["task"], result["verdict"], result["reward"]) == (
         "c1",
         "code",
@@ -56,7 +50,7 @@ def test_stdio_item_has_every_contract_field(client: httpx.Client) -> None:
 
 
 def test_language_may_come_from_the_fence(client: httpx.Client) -> None:
-    [result] = judge(
+    [result] = verify(
         client,
         code_item(None, PY_SUM, stdio(SUM_CASES))
         | {"response": f"{FENCE}python\n{PY_SUM}\n{FENCE}"},
@@ -65,7 +59,7 @@ def test_language_may_come_from_the_fence(client: httpx.Client) -> None:
 
 
 def test_unknown_language_and_missing_code_are_item_verdicts(client: httpx.Client) -> None:
-    results = judge(
+    results = verify(
         client,
         code_item("brainfuck", "+++", stdio(SUM_CASES)),
         code_item(None, "print(1)", stdio(SUM_CASES)) | {"response": f"{FENCE}cobol\nx\n{FENCE}"},
@@ -83,7 +77,7 @@ def test_unknown_language_and_missing_code_are_item_verdicts(client: httpx.Clien
 
 def test_fraction_scoring_and_early_stop(client: httpx.Client) -> None:
     cases = [*SUM_CASES, {"stdin": "2 2\n", "stdout": "5\n"}, {"stdin": "0 0\n", "stdout": "0\n"}]
-    fraction, early, full = judge(
+    fraction, early, full = verify(
         client,
         code_item("python", PY_SUM, stdio(cases), scoring="fraction"),
         code_item("python", PY_SUM, stdio(cases), early_stop=True),
@@ -102,7 +96,7 @@ def test_fraction_scoring_and_early_stop(client: httpx.Client) -> None:
 
 def test_checkers(client: httpx.Client) -> None:
     program = "print('1.0000001  2')\nprint('x ')"
-    results = judge(
+    results = verify(
         client,
         code_item("python", program, stdio([{"stdin": "", "stdout": "1 2\nx\n"}], checker="float")),
         code_item("python", program, stdio([{"stdin": "", "stdout": "1 2\nx\n"}], checker="exact")),
@@ -133,7 +127,7 @@ def test_a_checker_program_decides_and_is_itself_sandboxed(client: httpx.Client)
     cases = [{"stdin": "3 1 2\n", "stdout": "1 2 3\n"}]
     crashing = {"language": "python", "source": "raise SystemExit(3)"}
     broken = {"language": "cpp", "source": "int main( {"}
-    results = judge(
+    results = verify(
         client,
         code_item("python", "print(*input().split())", stdio(cases, checker=checker)),
         code_item("python", "print(*sorted(input().split()))", stdio(cases, checker=checker)),
@@ -156,7 +150,7 @@ def test_a_checker_program_decides_and_is_itself_sandboxed(client: httpx.Client)
 def test_functional_tests_in_python_and_javascript(client: httpx.Client) -> None:
     cases = [{"args": [2, 3], "expected": 5}, {"args": [[1], [2]], "expected": [1, 2]}]
     functional = {"kind": "functional", "entry_point": "add", "cases": cases}
-    results = judge(
+    results = verify(
         client,
         code_item(
             "python",
@@ -219,7 +213,7 @@ def test_functional_tests_in_cpp_compile_once_for_every_case(client: httpx.Clien
         "  return {{k, half ? x / 2 : x}};\n"
         "}\n"
     )
-    results = judge(
+    results = verify(
         client,
         code_item("cpp", right, doubled),
         code_item("cpp", overflow, doubled),
@@ -248,7 +242,7 @@ def test_assert_tests_pass_only_when_all_of_them_ran(client: httpx.Client) -> No
         "kind": "assert",
         "code": "const assert = require('node:assert');\nassert.deepEqual(add(1, 2), 3);",
     }
-    results = judge(
+    results = verify(
         client,
         code_item("python", "def add(a, b):\n    return a + b", asserts),
         code_item("python", "def add(a, b):\n    return a * b", asserts),
@@ -304,7 +298,7 @@ def test_assert_tests_in_compiled_and_other_languages(client: httpx.Client) -> N
     php_skip = "<?php\nfunction add($a, $b) { return 0; }\n?>\n<p>notes</p>\n"
     php_halt = "<?php\nfunction add($a, $b) { return 0; }\n__halt_compiler();\n"
     php_tests = {"kind": "assert", "code": "if (add(1, 2) !== 3) { throw new Exception('no'); }\n"}
-    results = judge(
+    results = verify(
         client,
         code_item("cpp", cpp, cpp_tests),
         code_item("cpp", cpp_exits, cpp_tests),
@@ -353,7 +347,7 @@ def test_a_program_cannot_read_its_assert_tests(client: httpx.Client) -> None:
         "    return int(answers.pop(0)) if answers else -1\n"
     )
     asserts = {"kind": "assert", "code": "assert add(1, 2) == 3\nassert add(0, 0) == 0"}
-    [result] = judge(client, code_item("python", cheat, asserts))
+    [result] = verify(client, code_item("python", cheat, asserts))
     assert result["verdict"] == "wrong_answer"
 
 
@@ -377,7 +371,7 @@ def test_the_program_cannot_see_expected_outputs(client: httpx.Client) -> None:
     )
     cases = [{"stdin": "", "stdout": secret}]
     limits = {"time_s": 20}  # it walks every file it can see
-    [result] = judge(client, code_item("python", snoop, stdio(cases), limits=limits))
+    [result] = verify(client, code_item("python", snoop, stdio(cases), limits=limits))
     assert result["verdict"] == "wrong_answer"
 
 
@@ -388,8 +382,8 @@ def test_each_distinct_program_compiles_once(client: httpx.Client) -> None:
         + "once-7731"
     )
     before = _compiles(client)
-    results = judge(client, *[code_item("cpp", program, stdio(SUM_CASES)) for _ in range(4)])
-    judge(client, code_item("cpp", program, stdio(SUM_CASES)))
+    results = verify(client, *[code_item("cpp", program, stdio(SUM_CASES)) for _ in range(4)])
+    verify(client, code_item("cpp", program, stdio(SUM_CASES)))
     assert {r["verdict"] for r in results} == {"accepted"}
     assert _compiles(client) == before + 1
 
@@ -408,7 +402,7 @@ def test_cpp_compiles_with_the_precompiled_header(
         "int main(){ vector<long long> v(2); cin >> v[0] >> v[1]; "
         "cout << accumulate(v.begin(), v.end(), 0LL) << endl; }\n"
     )
-    results = judge(
+    results = verify(
         client, *(code_item(lang, program, stdio(SUM_CASES)) for lang in ("cpp", "cpp20"))
     )
     assert [r["verdict"] for r in results] == ["accepted", "accepted"]
@@ -424,7 +418,7 @@ def _compiles(client: httpx.Client) -> float:
 
 def test_math_and_code_in_one_batch_keep_their_order(client: httpx.Client) -> None:
     math = {"task": "math", "response": r"\boxed{4}", "reference": "4"}
-    results = judge(client, math, code_item("python", PY_SUM, stdio(SUM_CASES)), math)
+    results = verify(client, math, code_item("python", PY_SUM, stdio(SUM_CASES)), math)
     assert [r["task"] for r in results] == ["math", "code", "math"]
     assert all(r["reward"] == 1.0 for r in results)
 
