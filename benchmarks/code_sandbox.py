@@ -1333,6 +1333,9 @@ def summary(report: Report, out: Output) -> None:
             out(f"- {finding}")
 
 
+SECTIONS = ("overhead", "throughput", "compile", "multipl")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Code sandbox overhead and throughput.")
     parser.add_argument("--quick", action="store_true", help="a smaller run (about a minute)")
@@ -1342,7 +1345,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--per-test-compiles", type=int, help="SandboxFusion-style compiles to run (<= 100)"
     )
+    parser.add_argument(
+        "--only",
+        choices=SECTIONS,
+        action="append",
+        help="run only this section (repeatable); all sections by default",
+    )
     args = parser.parse_args(argv)
+    sections = set(args.only or SECTIONS)
     config = QUICK if args.quick else FULL
     if args.rows is not None or args.per_test_compiles is not None:
         config = replace(
@@ -1363,11 +1373,15 @@ def main(argv: list[str] | None = None) -> int:
             f"{load_average()}"
         )
         out()
-        bench_overhead(config, out, report)
+        if "overhead" in sections:
+            bench_overhead(config, out, report)
         with running_service() as service:
-            bench_throughput(config, service, out, report)
-            bench_compile_once(config, service, out, report)
-            bench_multipl(config, service, args.data, out, report)
+            if "throughput" in sections:
+                bench_throughput(config, service, out, report)
+            if "compile" in sections:
+                bench_compile_once(config, service, out, report)
+            if "multipl" in sections:
+                bench_multipl(config, service, args.data, out, report)
         summary(report, out)
         out()
         out(
