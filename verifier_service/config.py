@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     code_parallelism: int = Field(
         default_factory=_default_workers, ge=1, description="Jails running at once."
     )
+    code_warm_jails: int = Field(
+        2,
+        ge=0,
+        le=64,
+        description="Jails set up ahead of time per recent run shape (0: a fresh jail per run).",
+    )
     code_program_cache: int = Field(
         2000, ge=1, description="Compiled programs kept (content-addressed) across requests."
     )

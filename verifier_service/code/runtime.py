@@ -39,16 +39,21 @@ class CodeRuntime:
             self.unavailable_reason = "code judging is disabled (VERIFIER_CODE_ENABLED=false)"
             return
         registry = self.registry = LanguageRegistry(load_languages(settings.languages_file))
-        try:
-            jail = self._jail = Jail.create(registry.toolchain_paths(), settings.code_parallelism)
-        except SandboxUnavailableError as error:
-            self.unavailable_reason = str(error)
-            log.warning("code judging is unavailable: %s", error)
-            return
         root = settings.sandbox_dir
         if root is None:
             root = self._own_root = Path(tempfile.mkdtemp(prefix="verifier-sandbox-"))
             root.chmod(0o755)
+        try:
+            jail = self._jail = Jail.create(
+                registry.toolchain_paths(),
+                settings.code_parallelism,
+                work_dir=root / "jail",
+                warm_spares=settings.code_warm_jails,
+            )
+        except SandboxUnavailableError as error:
+            self.unavailable_reason = str(error)
+            log.warning("code judging is unavailable: %s", error)
+            return
         store = self.store = ProgramStore(
             root,
             jail,
@@ -78,6 +83,6 @@ class CodeRuntime:
         if self.judge is not None:
             self.judge.close()
         if self._jail is not None:
-            self._jail.close(self._settings.code_parallelism)
+            self._jail.close()
         if self._own_root is not None:
             shutil.rmtree(self._own_root, ignore_errors=True)

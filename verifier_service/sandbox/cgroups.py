@@ -1,19 +1,22 @@
 """cgroup limits for jails: v1 (these machines) or v2 (most clusters), detected at start-up.
 
-Each Jail owns a group `VERIFIER_JAIL/<pid>-<id>` of slots, one per concurrent run
-(`.../slot-N`): nsjail creates one cgroup per run under its slot, the slot's peak memory is
-the run's peak, and after the run the slot is swept (cgroups a killed nsjail left behind are
-removed, the page cache charged to it is dropped) so the next peak starts from zero. Groups of
-processes that died are removed at start-up. Without a usable hierarchy jails fall back to
-rlimits alone (and say so).
+Each Jail owns a group `VERIFIER_JAIL/<pid>-<id>` of leaves. nsjail creates one cgroup per run
+under a leaf, so the leaf's peak memory is the run's peak. A fresh jail runs under a slot leaf
+(`slot-N`, one per concurrent run), swept after each run (cgroups a killed nsjail left behind
+are removed, the page cache charged to it is dropped) so the next peak starts from zero; a warm
+jail has a leaf of its own (`warm-N`), removed after its one run. Groups of processes that died
+are removed at start-up. Without a usable hierarchy jails fall back to rlimits alone (and say
+so).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +29,7 @@ CPU_MS_PER_SEC = 1000  # one CPU per run
 V1_PEAK = "memory.max_usage_in_bytes"
 V2_PEAK = "memory.peak"
 CACHE_DROP_BYTES = 64 * 1024 * 1024
+SWEEP_PATIENCE_S = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +37,10 @@ class Cgroups:
     version: int | None  # 1, 2, or None when unavailable
     group: str = ""  # this jail's group under PARENT
 
-    def slot_name(self, slot: int) -> str:
-        return f"{PARENT}/{self.group}/slot-{slot}"
+    def leaf_name(self, leaf: str) -> str:
+        return f"{PARENT}/{self.group}/{leaf}"
 
-    def arguments(self, memory_mb: int, max_pids: int, slot: int) -> list[str]:
+    def arguments(self, memory_mb: int, max_pids: int, leaf: str) -> list[str]:
         """nsjail arguments that cap one run's memory, processes and CPU."""
         caps = [
             "--cgroup_mem_max", str(memory_mb * 1024 * 1024),
@@ -47,20 +51,21 @@ class Cgroups:
             for controller, option in (("memory", "mem"), ("pids", "pids"), ("cpu", "cpu")):
                 caps += [
                     f"--cgroup_{option}_mount", str(CGROUP_ROOT / controller),
-                    f"--cgroup_{option}_parent", self.slot_name(slot),
+                    f"--cgroup_{option}_parent", self.leaf_name(leaf),
                 ]  # fmt: skip
             # A capped cgroup swaps instead of being killed unless swap is capped too.
-            swap = self._directory("memory", slot) / "memory.memsw.limit_in_bytes"
+            swap = self._directory("memory", leaf) / "memory.memsw.limit_in_bytes"
             return [*caps, "--cgroup_mem_swap_max", "0"] if swap.exists() else caps
         if self.version == 2:
-            mount = ["--use_cgroupv2", "--cgroupv2_mount", str(CGROUP_ROOT / self.slot_name(slot))]
+            mount = ["--use_cgroupv2", "--cgroupv2_mount", str(CGROUP_ROOT / self.leaf_name(leaf))]
             return [*mount, *caps, "--cgroup_mem_swap_max", "0"]
         return []
 
-    def reset_peak(self, slot: int) -> int | None:
-        """Start measuring a run's peak memory: the slot's current charge (page cache earlier
-        runs left), which the peak includes; None when this kernel cannot measure."""
-        peak, usage = self._peak_file(slot), self._usage_file(slot)
+    def reset_peak(self, leaf: str) -> int | None:
+        """Start measuring a run's peak memory: the leaf's current charge (page cache earlier
+        runs left, a warm jail's launcher), which the peak includes; None when this kernel
+        cannot measure."""
+        peak, usage = self._peak_file(leaf), self._usage_file(leaf)
         if peak is None or usage is None:
             return None
         try:
@@ -69,54 +74,70 @@ class Cgroups:
         except (OSError, ValueError, IndexError):
             return None
 
-    def peak_kb(self, slot: int, baseline: int) -> int | None:
-        peak = self._peak_file(slot)
+    def peak_kb(self, leaf: str, baseline: int) -> int | None:
+        peak = self._peak_file(leaf)
         try:
             return max(0, _read_number(peak) - baseline) // 1024 if peak else None
         except (OSError, ValueError, IndexError):
             return None
 
-    def sweep(self, slot: int) -> None:
-        """Remove per-run cgroups a killed nsjail left behind; drop the slot's page cache once
+    def sweep(self, leaf: str) -> None:
+        """Remove per-run cgroups a killed nsjail left behind; drop the leaf's page cache once
         it grows large (dropping it every run would cost ~15 ms)."""
         for controller in self._controllers():
-            _remove_children(self._directory(controller, slot))
-        usage = self._usage_file(slot)
+            _remove_children(self._directory(controller, leaf), SWEEP_PATIENCE_S)
+        usage = self._usage_file(leaf)
         if self.version != 1 or usage is None:
             return
         with contextlib.suppress(OSError, ValueError, IndexError):
             if _read_number(usage) > CACHE_DROP_BYTES:
-                (self._directory("memory", slot) / "memory.force_empty").write_text("0")
+                (self._directory("memory", leaf) / "memory.force_empty").write_text("0")
 
-    def release(self, slots: int) -> None:
+    def make(self, leaf: str) -> None:
+        """Create a leaf in every controller's hierarchy (raises OSError)."""
+        for controller in self._controllers():
+            directory = self._directory(controller, leaf)
+            directory.mkdir(parents=True, exist_ok=True)
+            if self.version == 2:
+                for level in (directory.parent.parent, directory.parent, directory):
+                    (level / "cgroup.subtree_control").write_text("+memory +pids +cpu")
+
+    def remove(self, leaf: str) -> None:
+        for controller in self._controllers():
+            directory = self._directory(controller, leaf)
+            _remove_children(directory, SWEEP_PATIENCE_S)
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+
+    def release(self) -> None:
         """Remove this jail's group (at service shutdown)."""
         for controller in self._controllers():
-            for slot in range(slots):
-                directory = self._directory(controller, slot)
-                _remove_children(directory)
+            group = _root(controller) / PARENT / self.group
+            for leaf in group.glob("*-*"):
+                _remove_children(leaf)
                 with contextlib.suppress(OSError):
-                    directory.rmdir()
+                    leaf.rmdir()
             with contextlib.suppress(OSError):
-                (_root(controller) / PARENT / self.group).rmdir()
+                group.rmdir()
 
     def _controllers(self) -> tuple[str, ...]:
         return V1_CONTROLLERS if self.version == 1 else ("",) if self.version == 2 else ()
 
-    def _directory(self, controller: str, slot: int) -> Path:
-        return _root(controller) / self.slot_name(slot)
+    def _directory(self, controller: str, leaf: str) -> Path:
+        return _root(controller) / self.leaf_name(leaf)
 
-    def _usage_file(self, slot: int) -> Path | None:
+    def _usage_file(self, leaf: str) -> Path | None:
         if self.version == 1:
-            return self._directory("memory", slot) / "memory.usage_in_bytes"
+            return self._directory("memory", leaf) / "memory.usage_in_bytes"
         if self.version == 2:
-            return self._directory("", slot) / "memory.current"
+            return self._directory("", leaf) / "memory.current"
         return None
 
-    def _peak_file(self, slot: int) -> Path | None:
+    def _peak_file(self, leaf: str) -> Path | None:
         if self.version == 1:
-            return self._directory("memory", slot) / V1_PEAK
+            return self._directory("memory", leaf) / V1_PEAK
         if self.version == 2:
-            return self._directory("", slot) / V2_PEAK
+            return self._directory("", leaf) / V2_PEAK
         return None
 
 
@@ -132,7 +153,8 @@ def detect(slots: int) -> Cgroups:
             log.warning("no cgroup hierarchy found: jails are limited by rlimits only")
             return Cgroups(None)
         _remove_stale_groups(cgroups)
-        _make_slots(cgroups, slots)
+        for slot in range(slots):
+            cgroups.make(slot_leaf(slot))
     except OSError as error:
         log.warning("cgroups cannot be prepared (%s): jails are limited by rlimits only", error)
         return Cgroups(None)
@@ -147,14 +169,8 @@ def _root(controller: str) -> Path:
     return CGROUP_ROOT / controller if controller else CGROUP_ROOT
 
 
-def _make_slots(cgroups: Cgroups, slots: int) -> None:
-    for controller in cgroups._controllers():
-        for slot in range(slots):
-            directory = cgroups._directory(controller, slot)
-            directory.mkdir(parents=True, exist_ok=True)
-            if cgroups.version == 2:
-                for level in (directory.parent.parent, directory.parent, directory):
-                    (level / "cgroup.subtree_control").write_text("+memory +pids +cpu")
+def slot_leaf(slot: int) -> str:
+    return f"slot-{slot}"
 
 
 def _remove_stale_groups(cgroups: Cgroups) -> None:
@@ -163,15 +179,23 @@ def _remove_stale_groups(cgroups: Cgroups) -> None:
         for group in (_root(controller) / PARENT).glob("*-*"):
             pid = group.name.split("-", 1)[0]
             if pid.isdigit() and not Path(f"/proc/{pid}").exists():
-                for slot in group.glob("slot-*"):
-                    _remove_children(slot)
+                for leaf in group.glob("*-*"):
+                    _remove_children(leaf)
                     with contextlib.suppress(OSError):
-                        slot.rmdir()
+                        leaf.rmdir()
                 with contextlib.suppress(OSError):
                     group.rmdir()
 
 
-def _remove_children(directory: Path) -> None:
+def _remove_children(directory: Path, patience_s: float = 0.0) -> None:
+    """rmdir the per-run cgroups; a killed run's processes may take a moment to leave them."""
+    deadline = time.monotonic() + patience_s
     for child in directory.glob("NSJAIL*"):
-        with contextlib.suppress(OSError):
-            child.rmdir()
+        while True:
+            try:
+                child.rmdir()
+            except OSError as error:
+                if error.errno == errno.EBUSY and time.monotonic() < deadline:
+                    time.sleep(0.002)
+                    continue
+            break

@@ -11,19 +11,27 @@
 - the seccomp policy of `seccomp.py`, cgroup memory and process caps, rlimits on CPU time,
   file size, open files, stack and core dumps, a one-CPU quota, and a wall clock enforced by the
   runner.
+
+A run whose mounts are all read-only goes to a warm jail (`warm.py`): the same configuration,
+set up before the run was asked for; any other run, or one whose shape has no warm jail yet,
+starts a fresh jail.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import math
 import os
 import queue
 import shutil
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from verifier_service.sandbox import cgroups, seccomp
-from verifier_service.sandbox.runner import RunResult, run_process
+from verifier_service.sandbox import cgroups, launcher, seccomp
+from verifier_service.sandbox.runner import RunResult, run_process, spawn
+from verifier_service.sandbox.warm import WarmJail, WarmPool, WarmShape
 
 JAIL_UID = 65534
 JAIL_GID = 65534
@@ -70,6 +78,15 @@ class RunLimits:
         return self.time_s * 2 + 1
 
 
+@dataclass(frozen=True, slots=True)
+class _Request:
+    command: list[str]
+    limits: RunLimits
+    mounts: tuple[JailMount, ...]
+    stdin: bytes
+    environment: dict[str, str]
+
+
 @dataclass(frozen=True)
 class Jail:
     """Runs commands in jails, at most `slots` at a time (one cgroup slot each)."""
@@ -79,22 +96,58 @@ class Jail:
     slots: queue.SimpleQueue[int]
     toolchain_paths: tuple[str, ...] = ()
     environment: dict[str, str] = field(default_factory=dict)
+    work_dir: Path | None = None  # the launcher and the warm jails' stages
+    owns_work_dir: bool = False
+    launcher: Path | None = None
+    warm: WarmPool | None = field(default=None, compare=False)
+    serials: itertools.count[int] = field(default_factory=itertools.count, compare=False)
 
     @classmethod
-    def create(cls, toolchain_paths: tuple[str, ...] = (), parallelism: int = 1) -> Jail:
-        """Locate nsjail, prepare cgroups and prove a jail starts; or raise."""
+    def create(
+        cls,
+        toolchain_paths: tuple[str, ...] = (),
+        parallelism: int = 1,
+        *,
+        work_dir: Path | None = None,
+        warm_spares: int = 2,
+    ) -> Jail:
+        """Locate nsjail, prepare cgroups and prove a jail starts; or raise.
+
+        `warm_spares` warm jails are kept per recent run shape (0: every run starts a fresh
+        jail); the launcher and the stages live in `work_dir` (a temporary directory when
+        None), which must be on the file system of the mounts' sources for hardlinks.
+        """
         free: queue.SimpleQueue[int] = queue.SimpleQueue()
         for slot in range(parallelism):
             free.put(slot)
-        jail = cls(locate_nsjail(), cgroups.detect(parallelism), free, toolchain_paths)
+        owns = work_dir is None
+        work_dir = Path(tempfile.mkdtemp(prefix="verifier-jail-")) if work_dir is None else work_dir
+        work_dir.mkdir(parents=True, exist_ok=True)
+        binary = launcher.build(work_dir) if warm_spares > 0 else None
+        jail = cls(
+            locate_nsjail(),
+            cgroups.detect(parallelism),
+            free,
+            toolchain_paths,
+            work_dir=work_dir,
+            owns_work_dir=owns,
+            launcher=binary,
+        )
+        if binary is not None:
+            object.__setattr__(jail, "warm", WarmPool(jail.spawn_warm, warm_spares))
         probe = jail.run(["/usr/bin/true"], limits=RunLimits(time_s=5))
         if probe.jail_log or probe.exit_code != 0:
+            jail.close()
             raise SandboxUnavailableError(f"nsjail cannot start a jail here: {probe.jail_log}")
         return jail
 
-    def close(self, parallelism: int) -> None:
-        """Remove this jail's cgroups; runs still in flight fail."""
-        self.cgroups.release(parallelism)
+    def close(self) -> None:
+        """Stop the warm jails and remove this jail's cgroups; runs still in flight fail."""
+        if self.warm is not None:
+            self.warm.close()
+        self.cgroups.release()
+        if self.owns_work_dir and self.work_dir is not None:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
 
     def run(
         self,
@@ -105,24 +158,48 @@ class Jail:
         stdin: bytes = b"",
         environment: dict[str, str] | None = None,
     ) -> RunResult:
+        environment = {**BASE_ENV, **self.environment, **(environment or {})}
         slot = self.slots.get()
         try:
-            argv = self.argv(command, limits, mounts, environment or {}, slot)
-            baseline = self.cgroups.reset_peak(slot)
-            result = run_process(
-                argv,
-                stdin=stdin,
-                output_cap=limits.output_bytes,
-                wall_limit_s=limits.wall_s,
-                stream_owner=(JAIL_UID, JAIL_GID),
-            )
-            peak_kb = None if baseline is None else self.cgroups.peak_kb(slot, baseline)
+            request = _Request(command, limits, mounts, stdin, environment)
+            warm = self._warm_jail(limits, mounts)
+            if warm is not None:
+                result = self._run_warm(warm, request)
+            else:
+                result = self._run_fresh(request, slot)
         finally:
-            self.cgroups.sweep(slot)
             self.slots.put(slot)
-        if peak_kb is not None:
-            result = replace(result, memory_kb=peak_kb)
         return _with_program_signal(result)
+
+    def spawn_warm(self, shape: WarmShape) -> WarmJail:
+        """Start a jail of this shape whose launcher waits for its command (raises OSError)."""
+        assert self.launcher is not None and self.work_dir is not None
+        serial = next(self.serials)
+        leaf = f"warm-{serial}" if self.cgroups.version is not None else None
+        stages = tuple(self.work_dir / "stage" / f"{serial}-{i}" for i in range(len(shape.targets)))
+        control_read, control_write = os.pipe()
+        status_read, status_write = os.pipe()
+        try:
+            if leaf is not None:
+                self.cgroups.make(leaf)
+            for stage in stages:
+                stage.mkdir(mode=0o755, parents=True)
+            mounts = tuple(map(JailMount, stages, shape.targets))
+            limits = replace(shape.limits, max_processes=shape.limits.max_processes + 1)
+            command = [launcher.IN_JAIL, str(control_read), str(status_write)]
+            argv = self.argv(command, limits, mounts, {}, leaf, launcher_binary=self.launcher)
+            extra = ("--pass_fd", str(control_read), "--pass_fd", str(status_write))
+            argv[1:1] = extra
+            spawned = spawn(argv, (JAIL_UID, JAIL_GID), pass_fds=(control_read, status_write))
+        except BaseException:
+            for descriptor in (control_write, status_read):
+                os.close(descriptor)
+            self._dispose_warm(leaf, stages)
+            raise
+        finally:
+            os.close(control_read)
+            os.close(status_write)
+        return WarmJail(spawned, control_write, status_read, stages, leaf, self._cleanup_warm)
 
     def argv(
         self,
@@ -130,19 +207,87 @@ class Jail:
         limits: RunLimits,
         mounts: tuple[JailMount, ...],
         environment: dict[str, str],
-        slot: int = 0,
+        leaf: str | None,
+        *,
+        launcher_binary: Path | None = None,
     ) -> list[str]:
+        """nsjail's argv; with `launcher_binary`, for a warm jail (no time limit until released: the
+        launcher enforces the run's wall clock, and exits when the service goes away)."""
         argv = [str(self.binary), "--mode", "o", "--really_quiet", "--hostname", "sandbox"]
         argv += ["--disable_clone_newuser", "--user", str(JAIL_UID), "--group", str(JAIL_GID)]
         # One CPU's worth of time is the cpu cgroup's quota: pinning to one CPU as well
         # (--max_cpus) stalls a run whose CPU is busy with another.
         argv += ["--cwd", WORK_DIR, "--seccomp_string", seccomp.policy()]
-        argv += ["--time_limit", str(math.ceil(limits.wall_s) + 1)]
+        time_limit = 0 if launcher_binary is not None else math.ceil(limits.wall_s) + 1
+        argv += ["--time_limit", str(time_limit)]
         argv += self._filesystem(limits, mounts)
-        argv += self._resource_limits(limits, slot)
-        for name, value in {**BASE_ENV, **self.environment, **environment}.items():
+        if launcher_binary is not None:
+            argv += ["--bindmount_ro", f"{launcher_binary}:{launcher.IN_JAIL}"]
+        argv += self._resource_limits(limits, leaf)
+        for name, value in environment.items():
             argv += ["--env", f"{name}={value}"]
         return [*argv, "--", *command]
+
+    def _run_fresh(self, request: _Request, slot: int) -> RunResult:
+        leaf = cgroups.slot_leaf(slot) if self.cgroups.version is not None else None
+        limits = request.limits
+        try:
+            argv = self.argv(request.command, limits, request.mounts, request.environment, leaf)
+            baseline = None if leaf is None else self.cgroups.reset_peak(leaf)
+            result = run_process(
+                argv,
+                stdin=request.stdin,
+                output_cap=limits.output_bytes,
+                wall_limit_s=limits.wall_s,
+                stream_owner=(JAIL_UID, JAIL_GID),
+            )
+        finally:
+            if leaf is not None:
+                self.cgroups.sweep(leaf)
+        return self._with_peak(result, leaf, baseline)
+
+    def _warm_jail(self, limits: RunLimits, mounts: tuple[JailMount, ...]) -> WarmJail | None:
+        shape = WarmShape.of(limits, mounts)
+        if self.warm is None or shape is None:
+            return None
+        return self.warm.take(shape)
+
+    def _run_warm(self, warm: WarmJail, request: _Request) -> RunResult:
+        limits = request.limits
+        try:
+            warm.stage(request.mounts)
+            baseline = None if warm.leaf is None else self.cgroups.reset_peak(warm.leaf)
+            warm.release(request.command, request.environment, limits.wall_s)
+            result = warm.spawned.collect(request.stdin, limits.output_bytes, limits.wall_s)
+            failed = warm.exec_error()
+            result = self._with_peak(result, warm.leaf, baseline)
+        except BaseException:
+            self._retire(warm, failed=True)
+            raise
+        self._retire(warm)
+        return replace(result, jail_log=failed) if failed and not result.jail_log else result
+
+    def _retire(self, warm: WarmJail, *, failed: bool = False) -> None:
+        if self.warm is not None:
+            self.warm.retire(warm, failed=failed)
+        else:
+            warm.discard()
+
+    def _with_peak(self, result: RunResult, leaf: str | None, baseline: int | None) -> RunResult:
+        if leaf is None or baseline is None:
+            return result
+        peak_kb = self.cgroups.peak_kb(leaf, baseline)
+        return result if peak_kb is None else replace(result, memory_kb=peak_kb)
+
+    def _cleanup_warm(self, warm: WarmJail) -> None:
+        self._dispose_warm(warm.leaf, warm.stages)
+
+    def _dispose_warm(self, leaf: str | None, stages: tuple[Path, ...]) -> None:
+        if leaf is not None:
+            self.cgroups.remove(leaf)
+        for stage in stages:
+            with contextlib.suppress(OSError):
+                shutil.rmtree(stage)
 
     def _filesystem(self, limits: RunLimits, mounts: tuple[JailMount, ...]) -> list[str]:
         argv: list[str] = []
@@ -164,8 +309,8 @@ class Jail:
             argv += [option, f"{mount.source}:{mount.target}"]
         return argv
 
-    def _resource_limits(self, limits: RunLimits, slot: int) -> list[str]:
-        capped_by_cgroup = self.cgroups.version is not None
+    def _resource_limits(self, limits: RunLimits, leaf: str | None) -> list[str]:
+        capped_by_cgroup = leaf is not None
         memory = "inf" if capped_by_cgroup else str(limits.memory_mb)
         processes = "soft" if capped_by_cgroup else str(limits.max_processes)
         return [
@@ -176,7 +321,7 @@ class Jail:
             "--rlimit_nproc", processes,
             "--rlimit_stack", str(min(limits.memory_mb, 256)),
             "--rlimit_core", "0",
-            *self.cgroups.arguments(limits.memory_mb, limits.max_processes, slot),
+            *(self.cgroups.arguments(limits.memory_mb, limits.max_processes, leaf) if leaf else []),
         ]  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import selectors
 import signal
 import subprocess
@@ -42,16 +43,22 @@ def run_process(
     wall_limit_s: float,
     stream_owner: tuple[int, int] | None = None,
 ) -> RunResult:
-    """Run nsjail's `argv` (never through a shell) and collect what it did.
+    """Run nsjail's `argv` (never through a shell) and collect what it did."""
+    return spawn(argv, stream_owner).collect(stdin, output_cap, wall_limit_s)
+
+
+def spawn(
+    argv: list[str], stream_owner: tuple[int, int] | None = None, pass_fds: tuple[int, ...] = ()
+) -> Spawned:
+    """Start nsjail's `argv` (never through a shell) with its streams on fresh pipes.
 
     The standard streams are pipes made here and, with `stream_owner` (uid, gid), given to the
     jail's user, so a program may reopen them as /dev/stdin or /proc/self/fd/0. nsjail's own
     log (fatal messages only) goes to a separate pipe: anything there means the jail could not
-    be set up, which is the service's fault, not the program's.
+    be set up, which is the service's fault, not the program's. `pass_fds` reach nsjail open.
     """
     log_read, log_write = os.pipe()
     pipes = _Pipes.make(stream_owner)
-    started = time.monotonic()
     try:
         process = subprocess.Popen(
             [argv[0], "--log_fd", str(log_write), *argv[1:]],
@@ -59,50 +66,82 @@ def run_process(
             stdout=pipes.child_stdout,
             stderr=pipes.child_stderr,
             start_new_session=True,
-            pass_fds=(log_write,),
+            pass_fds=(log_write, *pass_fds),
             env={},
         )
+    except BaseException:
+        pipes.close_our_ends()
+        os.close(log_read)
+        raise
     finally:
         os.close(log_write)
         pipes.close_child_ends()
-    streams = _Streams(pipes, stdin, output_cap)
-    deadline = started + wall_limit_s
-    wall_timed_out = streams.pump(deadline)
-    if wall_timed_out or streams.truncated:
-        _kill(process)
-    status, usage, waited_out = _wait(process, deadline)
-    streams.close()
-    jail_log = _drain(log_read)
-    exit_code = os.waitstatus_to_exitcode(status)
-    return RunResult(
-        exit_code=exit_code if exit_code >= 0 else None,
-        signal=-exit_code if exit_code < 0 else None,
-        stdout=bytes(streams.stdout),
-        stderr=bytes(streams.stderr),
-        output_truncated=streams.truncated,
-        wall_timed_out=wall_timed_out or waited_out,
-        wall_s=time.monotonic() - started,
-        cpu_s=usage.ru_utime + usage.ru_stime,
-        memory_kb=usage.ru_maxrss,
-        jail_log=jail_log,
-    )
+    return Spawned(process, pipes, log_read)
+
+
+@dataclass(slots=True)
+class Spawned:
+    """A started nsjail: collect() feeds its stdin, reads its output and waits for it."""
+
+    process: subprocess.Popen[bytes]
+    pipes: _Pipes
+    log_read: int
+
+    def collect(self, stdin: bytes, output_cap: int, wall_limit_s: float) -> RunResult:
+        """The wall clock starts now (for a warm jail: when its program was released)."""
+        started = time.monotonic()
+        streams = _Streams(self.pipes, stdin, output_cap)
+        deadline = started + wall_limit_s
+        wall_timed_out = streams.pump(deadline)
+        if wall_timed_out or streams.truncated:
+            self.kill()
+        status, usage, waited_out = _wait(self.process, deadline)
+        streams.close()
+        jail_log = _drain(self.log_read)
+        exit_code = os.waitstatus_to_exitcode(status)
+        return RunResult(
+            exit_code=exit_code if exit_code >= 0 else None,
+            signal=-exit_code if exit_code < 0 else None,
+            stdout=bytes(streams.stdout),
+            stderr=bytes(streams.stderr),
+            output_truncated=streams.truncated,
+            wall_timed_out=wall_timed_out or waited_out,
+            wall_s=time.monotonic() - started,
+            cpu_s=usage.ru_utime + usage.ru_stime,
+            memory_kb=usage.ru_maxrss,
+            jail_log=jail_log,
+        )
+
+    def kill(self) -> None:
+        """nsjail's death takes the jail with it (PR_SET_PDEATHSIG and the PID namespace)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+    def discard(self) -> None:
+        """Kill, reap and close everything (a spawned jail that will never be collected)."""
+        self.kill()
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.process.pid, 0)
+        self.process.returncode = -signal.SIGKILL
+        self.pipes.close_our_ends()
+        os.close(self.log_read)
 
 
 def _wait(process: subprocess.Popen[bytes], deadline: float) -> tuple[int, Any, bool]:
-    """wait4 until exit; kill at the deadline (a program may close its output and go on)."""
-    pause = 0.0005
-    timed_out = False
-    while True:
-        pid, status, usage = os.wait4(process.pid, 0 if timed_out else os.WNOHANG)
-        if pid:
-            process.returncode = os.waitstatus_to_exitcode(status)
-            return status, usage, timed_out
-        if time.monotonic() >= deadline:
-            _kill(process)
-            timed_out = True
-            continue
-        time.sleep(pause)
-        pause = min(pause * 2, 0.01)
+    """wait4 for nsjail's exit, watched through a pidfd; kill it at the deadline (a program may
+    close its output and go on)."""
+    pidfd = os.pidfd_open(process.pid)
+    try:
+        remaining = max(deadline - time.monotonic(), 0.0)
+        exited, _, _ = select.select([pidfd], [], [], remaining)
+    finally:
+        os.close(pidfd)
+    if not exited:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return status, usage, not exited
 
 
 def _drain(descriptor: int) -> str:
@@ -110,12 +149,6 @@ def _drain(descriptor: int) -> str:
     with os.fdopen(descriptor, "rb") as log:
         chunks.append(log.read(JAIL_LOG_CAP))
     return b"".join(chunks).decode("utf-8", "replace").strip()
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    """nsjail's death takes the jail with it (PR_SET_PDEATHSIG and the PID namespace)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 @dataclass(slots=True)
@@ -141,6 +174,10 @@ class _Pipes:
 
     def close_child_ends(self) -> None:
         for descriptor in (self.child_stdin, self.child_stdout, self.child_stderr):
+            os.close(descriptor)
+
+    def close_our_ends(self) -> None:
+        for descriptor in (self.stdin, self.stdout, self.stderr):
             os.close(descriptor)
 
 
