@@ -7,10 +7,10 @@ same command on the host, as this process's user (root), with no jail.
 
 Scenarios, in one run:
   1. per-execution overhead of a Python and a C++ hello-world: bare against `Jail.run` with the
-     service's jail (its toolchain binds, cgroups) and default limits, median and p90; plus
-     what the overhead is made of (variants without cgroups, without toolchain binds, without
-     a network namespace, nsjail without the Python harness, and a probe timing the cgroup
-     operations nsjail performs per run);
+     service's jail (its toolchain binds, cgroups, warm jails) and default limits, median and
+     p90; against a fresh jail per run; and what a fresh jail's overhead is made of (variants
+     without cgroups, without toolchain binds, without a network namespace, nsjail without the
+     Python harness, and a probe timing the cgroup operations nsjail performs per run);
   2. isolated Python executions per second: a few hundred short programs through `Jail.run`
      from a thread pool sized to the CPU count, bare, and through `Service.score` (one code
      item with one stdio test each);
@@ -56,6 +56,7 @@ from verifier_service.code.harness import ASSERT_DRIVERS, ASSERT_EPILOGUES
 from verifier_service.code.languages import Language, LanguageRegistry, load_languages
 from verifier_service.config import Settings
 from verifier_service.sandbox import Jail, JailMount, RunLimits, cgroups
+from verifier_service.sandbox.jail import BASE_ENV
 from verifier_service.schemas.requests import CodeItem, VerifyRequest
 from verifier_service.schemas.results import CodeResult
 from verifier_service.service import Service
@@ -181,9 +182,13 @@ class VariantJail(Jail):
         limits: RunLimits,
         mounts: tuple[JailMount, ...],
         environment: dict[str, str],
-        slot: int = 0,
+        leaf: str | None,
+        *,
+        launcher_binary: Path | None = None,
     ) -> list[str]:
-        argv = super().argv(command, limits, mounts, environment, slot)
+        argv = super().argv(
+            command, limits, mounts, environment, leaf, launcher_binary=launcher_binary
+        )
         kept = [argv[0], *self.extra]
         index = 1
         while index < len(argv):
@@ -272,6 +277,7 @@ def bench_overhead(config: Config, out: Output, report: Report) -> None:
     limits = RunLimits()
     out("## 1. Per-execution overhead: bare subprocess.run vs Jail.run (default limits)")
     jail = Jail.create(paths, 1)
+    fresh = Jail(jail.binary, jail.cgroups, one_slot(), paths)
     no_cgroups = Jail(jail.binary, cgroups.Cgroups(None), one_slot(), paths)
     directory = box_dir("hello")
     try:
@@ -279,7 +285,8 @@ def bench_overhead(config: Config, out: Output, report: Report) -> None:
             f"the service's jail: cgroup v{jail.cgroups.version or '- (none)'}, "
             f"{len(paths)} toolchain paths bound besides /usr, seccomp, fresh PID/mount/net/"
             f"IPC/UTS/cgroup namespaces; limits {limits.time_s:g} s CPU, {limits.memory_mb} MB, "
-            f"{limits.max_processes} processes"
+            f"{limits.max_processes} processes; each run in a warm jail (set up ahead of it, "
+            "sandbox/warm.py) unless said otherwise"
         )
         out(
             f"{config.overhead_runs} runs of bare and Jail.run, every {config.breakdown_every}"
@@ -300,7 +307,7 @@ def bench_overhead(config: Config, out: Output, report: Report) -> None:
             overhead_one(
                 config,
                 program,
-                jails=(jail, no_cgroups),
+                jails=(jail, fresh, no_cgroups),
                 variants=variants,
                 limits=limits,
                 out=out,
@@ -308,7 +315,7 @@ def bench_overhead(config: Config, out: Output, report: Report) -> None:
             )
         cgroup_probe(jail.cgroups, max(20, config.overhead_runs // 4), out, report)
     finally:
-        jail.close(1)
+        jail.close()
         shutil.rmtree(directory, ignore_errors=True)
     out()
 
@@ -317,7 +324,7 @@ def overhead_one(
     config: Config,
     program: HelloProgram,
     *,
-    jails: tuple[Jail, Jail],
+    jails: tuple[Jail, Jail, Jail],
     variants: Mapping[str, Jail],
     limits: RunLimits,
     out: Output,
@@ -332,13 +339,15 @@ def overhead_one(
         return lambda: which.run(program.jailed, limits=limits, mounts=program.mounts).stdout
 
     def direct(which: Jail) -> Callable[[], bytes]:
-        argv = which.argv(program.jailed, limits, program.mounts, {}, 0)
+        leaf = cgroups.slot_leaf(0) if which.cgroups.version is not None else None
+        argv = which.argv(program.jailed, limits, program.mounts, dict(BASE_ENV), leaf)
         return lambda: subprocess.run(argv, input=b"", capture_output=True, check=False).stdout
 
     runners: dict[str, Callable[[], bytes]] = {
         "bare": bare,
         "jail": jailed(jails[0]),
-        "jail_nocg": jailed(jails[1]),
+        "jail_fresh": jailed(jails[1]),
+        "jail_nocg": jailed(jails[2]),
         **{name: direct(variant) for name, variant in variants.items()},
     }
     for name, runner in runners.items():  # warm-up and correctness, off the clock
@@ -356,8 +365,9 @@ def overhead_one(
     median = {name: statistics.median(values) for name, values in samples.items()}
     labels = {
         "bare": "bare subprocess.run",
-        "jail": "Jail.run, the service's jail",
-        "jail_nocg": "Jail.run without cgroups (rlimits only)",
+        "jail": "Jail.run, the service's jail (warm)",
+        "jail_fresh": "Jail.run, a fresh jail per run",
+        "jail_nocg": "... and without cgroups (rlimits only)",
         **{name: label for name, label, *_ in BREAKDOWN},
     }
     out(f"### {program.name} hello-world")
@@ -372,8 +382,12 @@ def overhead_one(
         f"overhead at the median: {overhead:+.2f} ms (p90: "
         f"{percentile(samples['jail'], 0.9) - percentile(samples['bare'], 0.9):+.2f} ms)"
     )
+    out(
+        "what the warm jails save (a fresh jail per run - the service's jail): "
+        f"{median['jail_fresh'] - median['jail']:+.2f} ms"
+    )
     parts = {
-        "the Python harness (Jail.run - nsjail alone)": median["jail"] - median["direct"],
+        "the Python harness (Jail.run - nsjail alone)": median["jail_fresh"] - median["direct"],
         "cgroups in nsjail": median["direct"] - median["direct_nocg"],
         "toolchain binds": median["direct_nocg"] - median["no_binds"],
         "network namespace": median["no_binds"] - median["no_netns"],
@@ -384,12 +398,12 @@ def overhead_one(
         ),
     }
     out(
-        "made of (differences of medians, each noisy by a few ms): "
+        "a fresh jail's overhead is made of (differences of medians, each noisy by a few ms): "
         + ", ".join(f"{part} {value:+.2f} ms" for part, value in parts.items())
     )
     out(
-        "cgroups as Jail.run sees them (Jail.run - Jail.run without cgroups): "
-        f"{median['jail'] - median['jail_nocg']:+.2f} ms; one controller at a time (nsjail "
+        "cgroups as a fresh Jail.run sees them (with - without cgroups): "
+        f"{median['jail_fresh'] - median['jail_nocg']:+.2f} ms; one controller at a time (nsjail "
         "alone, against its cgroup limits removed): "
         + ", ".join(
             f"{name.removeprefix('cg_')} {median[name] - median['cg_none']:+.2f} ms"
@@ -465,14 +479,14 @@ def cgroup_probe(cg: cgroups.Cgroups, runs: int, out: Output, report: Report) ->
             f"   one attach or detach after {IDLE_GAP_S * 1000:.0f} ms idle (as between two "
             f"jail runs): median {spaced_median:.2f} ms, p90 {percentile(spaced, 0.9):.2f} ms "
             f"({len(spaced)} moves): the cgroup_threadgroup_rwsem write waits for an RCU grace "
-            "period unless another move went through just before, so a jail run pays it once "
-            "whatever the number of controllers"
+            "period unless another move went through just before, so a fresh jail pays it once "
+            "whatever the number of controllers (a warm jail pays it before its run)"
         )
         report.findings.append(
             f"cgroup v{cg.version}: moving a task into a cgroup after an idle moment takes "
             f"{spaced_median:.1f} ms (an RCU grace period), back to back "
             f"{statistics.median(times['attach']):.2f} ms; nsjail moves every jailed process "
-            "into fresh cgroups (probe in section 1)"
+            "into fresh cgroups, which warm jails do before their run (probe in section 1)"
         )
     except OSError as error:
         out(f"cgroup probe failed: {error}")
@@ -552,7 +566,7 @@ def bench_throughput(config: Config, service: Service, out: Output, report: Repo
                 f"{cpu * 1000 / len(timed_range):.1f} ms per execution"
             )
     finally:
-        jail.close(workers)
+        jail.close()
         shutil.rmtree(directory, ignore_errors=True)
     items = code_items(
         [
@@ -802,7 +816,7 @@ def compile_breakdown(service: Service, rounds: int, out: Output) -> Row:
         if not (out_dir / "main").exists():
             raise RuntimeError("the jailed compile produced no binary")
     finally:
-        jail.close(1)
+        jail.close()
         shutil.rmtree(directory, ignore_errors=True)
     median = {name: statistics.median(values) for name, values in samples.items()}
     out(
