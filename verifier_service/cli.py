@@ -30,7 +30,20 @@ def main(argv: list[str] | None = None) -> int:
 
         serve(settings)
         return 0
+    if args.command == "worker":
+        return run_worker(settings)
     return verify_file(args.file, settings, args.chunk)
+
+
+def run_worker(settings: Settings) -> int:
+    if not settings.redis_url:
+        print("a worker needs --redis-url or VERIFIER_REDIS_URL", file=sys.stderr)
+        return 2
+    from verifier_service.queue.worker import Worker
+    from verifier_service.server import configure_logging
+
+    configure_logging(settings)
+    return Worker(settings).run()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,11 +52,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=__version__)
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="run the HTTP API (embedded mode)")
+    serve = commands.add_parser(
+        "serve", help="run the HTTP API (embedded; with --redis-url, in front of a queue)"
+    )
     serve.add_argument("--host", help="bind address (VERIFIER_HOST, default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (VERIFIER_PORT, default 8000)")
+    worker = commands.add_parser("worker", help="score chunks from the Redis queue")
+    for command in (serve, worker):
+        command.add_argument(
+            "--redis-url",
+            help="Redis for queue mode (VERIFIER_REDIS_URL), e.g. redis://host:6379/0",
+        )
     for command in (
         serve,
+        worker,
         verify := commands.add_parser(
             "verify", help="score a JSON-lines file of items and print one result per line"
         ),
@@ -61,7 +83,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    names = {"host": "host", "port": "port", "math_workers": "math_workers"}
+    names = {
+        "host": "host",
+        "port": "port",
+        "math_workers": "math_workers",
+        "redis_url": "redis_url",
+    }
     return {key: getattr(args, name) for name, key in names.items() if getattr(args, name, None)}
 
 

@@ -70,6 +70,47 @@ class Settings(BaseSettings):
     code_program_cache: int = Field(
         2000, ge=1, description="Compiled programs kept (content-addressed) across requests."
     )
+    redis_url: str | None = Field(
+        None,
+        description="Queue mode: the API enqueues on this Redis and workers score (unset: "
+        "everything is scored in this process group).",
+    )
+    queue_chunk_items: int = Field(32, ge=1, le=1000, description="Items per stream entry.")
+    queue_timeout_s: float = Field(
+        600.0, gt=0, description="How long a request waits for its results in queue mode."
+    )
+    queue_max_lag: int = Field(
+        5000,
+        ge=1,
+        description="Chunks waiting for a worker past which requests are answered 429.",
+    )
+    queue_claim_idle_s: float = Field(
+        15.0,
+        gt=0,
+        description="A chunk pending this long without its worker's heartbeat is reclaimed.",
+    )
+    queue_max_deliveries: int = Field(
+        3, ge=1, description="Deliveries of a chunk before it goes to the dead-letter stream."
+    )
+    worker_concurrency: int = Field(
+        2, ge=1, le=64, description="Chunks a worker scores at the same time."
+    )
+    worker_prefetch: int = Field(4, ge=1, le=100, description="Chunks a worker reads at once.")
+    worker_heartbeat_s: float = Field(
+        2.0, gt=0, description="How often a worker says it is alive (and touches its chunks)."
+    )
+    worker_metrics_port: int = Field(
+        9100,
+        ge=0,
+        le=65535,
+        description="A worker's /metrics and /healthz port (0: any free one).",
+    )
+    worker_metrics_host: str = Field("127.0.0.1", description="Bind address of that port.")
+    fault_crash_on_item_id: str | None = Field(
+        None,
+        description="Testing only: a worker handed an item with this id exits at once (to "
+        "exercise reclaiming and dead letters). Never set it in production.",
+    )
     job_ttl_s: float = Field(3600.0, gt=0, description="How long finished job results are kept.")
     max_jobs: int = Field(1000, ge=1, description="Jobs kept at once (running and finished).")
     log_level: str = Field("info", description="Log level of the service.")

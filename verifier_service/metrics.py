@@ -57,6 +57,23 @@ class Metrics:
             ["language", "verdict"],
             registry=self.registry,
         )
+        self.queue_wait = Histogram(
+            "verifier_queue_wait_seconds",
+            "Time a chunk waited on the stream before a worker took it (queue mode).",
+            buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60, 300),
+            registry=self.registry,
+        )
+        self.chunks = Counter(
+            "verifier_queue_chunks",
+            "Chunks a worker answered, by outcome (scored, reclaimed, expired, dead_letter).",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.dead_letters = Counter(
+            "verifier_queue_dead_letters",
+            "Chunks moved to the dead-letter stream after too many deliveries.",
+            registry=self.registry,
+        )
         self.in_flight = Gauge(
             "verifier_items_in_flight",
             "Items accepted and not yet answered.",

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 
+from verifier_service.admission import Admission
 from verifier_service.code.runtime import CodeRuntime
 from verifier_service.config import Settings
 from verifier_service.jobs.store import JobStore
 from verifier_service.metrics import Metrics
 from verifier_service.pool import DeadlinePool
 from verifier_service.schemas.requests import Item
-from verifier_service.schemas.results import Result
+from verifier_service.schemas.results import JobState, Result
+from verifier_service.schemas.service import Language, Readiness
 from verifier_service.scoring.batch import BatchScorer
 from verifier_service.scoring.code_scorer import CodeScorer
 from verifier_service.scoring.math_scorer import HANDLER, PRELOAD, WARM_UP, MathScorer
 
 
-class SaturatedError(RuntimeError):
-    """Too many items in flight: the caller should retry after a pause."""
-
-    retry_after_s = 1
-
-
 class Service:
+    """The embedded backend: everything scored in this process group."""
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.metrics = Metrics()
@@ -47,8 +44,7 @@ class Service:
         self.code_scorer = CodeScorer(self.code, self.metrics)
         self.scorer = BatchScorer(math, self.code_scorer)
         self.jobs = JobStore(self, ttl_s=settings.job_ttl_s, max_jobs=settings.max_jobs)
-        self._in_flight = 0
-        self._lock = threading.Lock()
+        self._admission = Admission(settings.max_pending_items, self.metrics.in_flight)
         self._started = False
 
     def start(self) -> None:
@@ -66,26 +62,40 @@ class Service:
 
     @property
     def in_flight_items(self) -> int:
-        return self._in_flight
+        return self._admission.in_flight
 
     def ready(self) -> bool:
         return self._started and self.math_pool.alive_workers() > 0
 
-    @contextmanager
-    def admitted(self, count: int) -> Iterator[None]:
+    def readiness(self) -> Readiness:
+        return Readiness(ready=self.ready(), math_workers=self.math_pool.alive_workers())
+
+    def admitted(self, count: int) -> AbstractContextManager[None]:
         """Reserve room for `count` items, or raise SaturatedError."""
-        with self._lock:
-            if self._in_flight and self._in_flight + count > self.settings.max_pending_items:
-                raise SaturatedError(f"{self._in_flight} items already in flight")
-            self._in_flight += count
-            self.metrics.in_flight.set(self._in_flight)
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._in_flight -= count
-                self.metrics.in_flight.set(self._in_flight)
+        return self._admission.admitted(count)
 
     def score(self, items: Sequence[Item]) -> list[Result]:
         self.metrics.batch_size.observe(len(items))
         return self.scorer.score(items)
+
+    def create_job(self, items: list[Item]) -> str:
+        return self.jobs.create(items)
+
+    def job(self, job_id: str) -> JobState | None:
+        return self.jobs.get(job_id)
+
+    def languages(self) -> list[Language]:
+        """Languages code items may use: those whose toolchain answered inside the jail."""
+        toolchains = self.code.toolchains
+        if toolchains is None:
+            return []
+        declared = self.code.registry.languages
+        return [
+            Language(
+                name=name,
+                display=declared[name].display,
+                aliases=sorted(declared[name].aliases),
+                version=version,
+            )
+            for name, version in sorted(toolchains.versions().items())
+        ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import uvicorn
 
 from verifier_service.api import create_app
+from verifier_service.backend import Backend
 from verifier_service.config import Settings
 from verifier_service.service import Service
 
@@ -24,14 +25,28 @@ class RunningServer:
     service: Service
 
 
+@dataclass
+class RunningApi:
+    base_url: str
+    backend: Backend
+
+
 @contextmanager
 def running_server(settings: Settings) -> Iterator[RunningServer]:
+    """The embedded service behind a real server."""
     service = Service(settings)
+    with running_api(service) as api:
+        yield RunningServer(api.base_url, service)
+
+
+@contextmanager
+def running_api(backend: Backend) -> Iterator[RunningApi]:
+    """Any backend (embedded or queue) behind a real uvicorn server on a free port."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    config = uvicorn.Config(create_app(service), log_level="warning", lifespan="on")
+    config = uvicorn.Config(create_app(backend), log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
@@ -41,7 +56,7 @@ def running_server(settings: Settings) -> Iterator[RunningServer]:
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
     try:
-        yield RunningServer(f"http://127.0.0.1:{port}", service)
+        yield RunningApi(f"http://127.0.0.1:{port}", backend)
     finally:
         server.should_exit = True
         thread.join(timeout=30)

@@ -11,10 +11,10 @@ from verifier_service import __version__
 from verifier_service.api.errors import install_error_handlers
 from verifier_service.api.middleware import BodySizeLimit, RequestMetrics
 from verifier_service.api.routes import jobs, service, verify
-from verifier_service.service import Service
+from verifier_service.backend import Backend
 
 
-def create_app(app_service: Service) -> FastAPI:
+def create_app(app_service: Backend) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         app_service.start()

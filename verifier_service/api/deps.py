@@ -8,17 +8,17 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from verifier_service.service import Service
+from verifier_service.backend import Backend
 
 _bearer = HTTPBearer(auto_error=False, description="Needed when VERIFIER_API_TOKEN is set.")
 
 
-def get_service(request: Request) -> Service:
-    service: Service = request.app.state.service
+def get_service(request: Request) -> Backend:
+    service: Backend = request.app.state.service
     return service
 
 
-ServiceDep = Annotated[Service, Depends(get_service)]
+ServiceDep = Annotated[Backend, Depends(get_service)]
 
 
 def require_token(

@@ -10,8 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from verifier_service.admission import SaturatedError
 from verifier_service.jobs.store import TooManyJobsError
-from verifier_service.service import SaturatedError
+from verifier_service.queue.broker import QueueUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(SaturatedError, _saturated)
     app.add_exception_handler(TooManyJobsError, _saturated)
+    app.add_exception_handler(QueueUnavailableError, _queue_unavailable)
     app.add_exception_handler(Exception, _unexpected)
 
 
@@ -57,6 +59,14 @@ def _saturated(_: Request, error: Exception) -> JSONResponse:
         status_code=429,
         content={"error": f"the service is saturated ({error}); retry later"},
         headers={"Retry-After": str(SaturatedError.retry_after_s)},
+    )
+
+
+def _queue_unavailable(_: Request, error: Exception) -> JSONResponse:
+    return JSONResponse(
+        status_code=503,
+        content={"error": f"the queue is unavailable ({error}); retry later"},
+        headers={"Retry-After": str(QueueUnavailableError.retry_after_s)},
     )
 
 

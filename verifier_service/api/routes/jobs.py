@@ -18,7 +18,7 @@ router = APIRouter(tags=["jobs"], dependencies=[Authorized])
 def create_job(request: VerifyRequest, service: ServiceDep) -> JobCreated:
     """Accept a batch and score it in the background; poll GET /v1/jobs/{job_id}."""
     check_batch_size(request, service)
-    return JobCreated(job_id=service.jobs.create(request.items))
+    return JobCreated(job_id=service.create_job(request.items))
 
 
 @router.get(
@@ -26,7 +26,7 @@ def create_job(request: VerifyRequest, service: ServiceDep) -> JobCreated:
 )
 def get_job(job_id: str, service: ServiceDep) -> JobState:
     """Status, counts done/total, and the results once done."""
-    state = service.jobs.get(job_id)
+    state = service.job(job_id)
     if state is None:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND, detail=f"no job {job_id!r} (unknown or expired)"

@@ -7,28 +7,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from verifier_service.api.deps import Authorized, ServiceDep
+from verifier_service.schemas.service import Languages, Readiness
 
 router = APIRouter(tags=["service"])
 
 
 class Health(BaseModel):
     status: str
-
-
-class Readiness(BaseModel):
-    ready: bool
-    math_workers: int
-
-
-class Language(BaseModel):
-    name: str
-    display: str
-    aliases: list[str]
-    version: str
-
-
-class Languages(BaseModel):
-    languages: list[Language]
 
 
 @router.get("/healthz", response_model=Health)
@@ -39,11 +24,12 @@ def healthz() -> Health:
 
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
 def readyz(service: ServiceDep, response: Response) -> Readiness:
-    """The service can take work: its worker processes are up."""
-    ready = service.ready()
-    if not ready:
+    """The service can take work: its worker processes are up (in queue mode: Redis answers
+    and at least one worker sent a heartbeat recently)."""
+    readiness = service.readiness()
+    if not readiness.ready:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    return Readiness(ready=ready, math_workers=service.math_pool.alive_workers())
+    return readiness
 
 
 @router.get("/metrics", dependencies=[Authorized], response_class=Response)
@@ -55,18 +41,4 @@ def metrics(service: ServiceDep) -> Response:
 @router.get("/v1/languages", dependencies=[Authorized], response_model=Languages)
 def languages(service: ServiceDep) -> Languages:
     """Languages code items may use: those whose toolchain answered inside the jail."""
-    toolchains = service.code.toolchains
-    if toolchains is None:
-        return Languages(languages=[])
-    declared = service.code.registry.languages
-    return Languages(
-        languages=[
-            Language(
-                name=name,
-                display=declared[name].display,
-                aliases=sorted(declared[name].aliases),
-                version=version,
-            )
-            for name, version in sorted(toolchains.versions().items())
-        ]
-    )
+    return Languages(languages=service.languages())

@@ -7,9 +7,9 @@ from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 
 from verifier_service.api.deps import Authorized, ServiceDep
+from verifier_service.backend import Backend
 from verifier_service.schemas.requests import VerifyRequest
 from verifier_service.schemas.results import VerifyResponse
-from verifier_service.service import Service
 
 router = APIRouter(tags=["verify"], dependencies=[Authorized])
 
@@ -21,7 +21,7 @@ ERRORS: dict[int | str, dict[str, str]] = {
 }
 
 
-def check_batch_size(request: VerifyRequest, service: Service) -> None:
+def check_batch_size(request: VerifyRequest, service: Backend) -> None:
     limit = service.settings.max_batch_items
     if len(request.items) > limit:
         raise RequestValidationError(
