@@ -95,9 +95,7 @@ def _workers(redis: Any) -> dict[bytes, dict[bytes, bytes]]:
 
 def _metric(port: int, name: str) -> float:
     text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
-    return sum(
-        float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name)
-    )
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
 
 
 def _wait_trimmed(redis: Any) -> bool:
