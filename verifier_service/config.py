@@ -75,7 +75,12 @@ class Settings(BaseSettings):
         description="Queue mode: the API enqueues on this Redis and workers score (unset: "
         "everything is scored in this process group).",
     )
-    queue_chunk_items: int = Field(32, ge=1, le=1000, description="Items per stream entry.")
+    queue_chunk_items: int = Field(
+        32,
+        ge=1,
+        le=1000,
+        description="Math items per stream entry (a code item counts as 8).",
+    )
     queue_timeout_s: float = Field(
         600.0, gt=0, description="How long a request waits for its results in queue mode."
     )

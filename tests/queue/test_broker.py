@@ -12,6 +12,7 @@ from verifier_service.queue import keys
 from verifier_service.queue.broker import Broker, QueueUnavailableError
 from verifier_service.queue.codec import (
     ITEMS,
+    chunk_bounds,
     make_chunks,
     read_chunk,
     read_results,
@@ -88,3 +89,14 @@ def test_an_unreachable_redis_is_a_queue_error(redis_server: RedisServer, broker
     assert not broker.ping()
     with pytest.raises(QueueUnavailableError):
         broker.enqueue(make_chunks("req", items(1), 4, timeout_s=30, ttl_s=60))
+
+
+def test_code_items_make_smaller_chunks_than_math_items() -> None:
+    code = {
+        "task": "code",
+        "language": "python",
+        "response": "print(1)",
+        "tests": {"kind": "stdio", "cases": [{"stdin": "", "stdout": "1\n"}]},
+    }
+    mixed = ITEMS.validate_python([math_item("\\boxed{1}", "1")] * 40 + [code] * 10)
+    assert chunk_bounds(mixed, 32) == [(0, 32), (32, 43), (43, 47), (47, 50)]

@@ -22,11 +22,12 @@ from verifier_service.config import Settings
 from verifier_service.metrics import Metrics
 from verifier_service.queue.broker import Broker, QueueUnavailableError
 from verifier_service.queue.codec import (
-    Task,
+    Shape,
     error_results,
     make_chunks,
     read_results,
     shape_of,
+    split_shape,
 )
 from verifier_service.schemas.requests import Item
 from verifier_service.schemas.results import JobState, Result
@@ -36,7 +37,6 @@ log = logging.getLogger(__name__)
 
 RETRY_PAUSE_S = 0.5
 LAG_CACHE_S = 0.25
-Shape = list[tuple[Task, str | int | None]]
 
 
 class QueueBackend:
@@ -94,12 +94,12 @@ class QueueBackend:
         )
         self._ensure_group()
         self.broker.enqueue(chunks)  # unreachable: 503, and nothing was accepted
-        shape = shape_of(list(items))
+        parts = split_shape(shape_of(list(items)), [chunk.count for chunk in chunks])
         try:
             payloads = self._await(reply_to, len(chunks), chunks[0].deadline)
         finally:
             self._forget(reply_to)
-        return self._assemble(payloads, shape, len(chunks))
+        return self._assemble(payloads, parts)
 
     def create_job(self, items: list[Item]) -> str:
         job_id = uuid.uuid4().hex
@@ -112,7 +112,7 @@ class QueueBackend:
             ttl_s=ttl_s,
         )
         self._ensure_group()
-        self.broker.create_job(job_id, shape_of(items), len(chunks), ttl_s)
+        self.broker.create_job(job_id, shape_of(items), [chunk.count for chunk in chunks], ttl_s)
         self.broker.enqueue(chunks)
         return job_id
 
@@ -121,15 +121,14 @@ class QueueBackend:
         if not record:
             return None
         shape: Shape = [tuple(pair) for pair in json.loads(record[b"shape"])]
-        chunk_count = int(record[b"chunks"])
+        parts = split_shape(shape, json.loads(record[b"chunks"]))
         stored = self.broker.all_results(_job_reply(job_id))
-        size = self.settings.queue_chunk_items
         overdue = time.time() > float(record[b"created"]) + self.settings.queue_timeout_s
-        done = sum(len(shape[index * size : (index + 1) * size]) for index in stored)
-        if len(stored) < chunk_count and not overdue:
+        done = sum(len(parts[index]) for index in stored if index < len(parts))
+        if len(stored) < len(parts) and not overdue:
             status = "running" if stored else "queued"
             return JobState(job_id=job_id, status=status, done=done, total=len(shape))
-        results = self._assemble(stored, shape, chunk_count)
+        results = self._assemble(stored, parts)
         return JobState(
             job_id=job_id, status="done", done=len(shape), total=len(shape), results=results
         )
@@ -142,12 +141,10 @@ class QueueBackend:
                 merged.setdefault(entry["name"], Language.model_validate(entry))
         return [merged[name] for name in sorted(merged)]
 
-    def _assemble(self, payloads: dict[int, bytes], shape: Shape, chunks: int) -> list[Result]:
+    def _assemble(self, payloads: dict[int, bytes], parts: list[Shape]) -> list[Result]:
         """Every chunk's results in order; a chunk that never landed gets `error` results."""
-        size = self.settings.queue_chunk_items
         results: list[Result] = []
-        for index in range(chunks):
-            part = shape[index * size : (index + 1) * size]
+        for index, part in enumerate(parts):
             payload = payloads.get(index)
             if payload is None:
                 reason = f"no worker answered within {self.settings.queue_timeout_s:g} s"

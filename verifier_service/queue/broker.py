@@ -137,8 +137,13 @@ class Broker:
                 return int(lag) if lag is not None else int(self.redis.xlen(keys.STREAM))
         return 0
 
-    def create_job(self, job_id: str, shape: list[Any], chunks: int, ttl_s: int) -> None:
-        record = {"shape": json.dumps(shape), "chunks": str(chunks), "created": repr(time.time())}
+    def create_job(self, job_id: str, shape: list[Any], counts: list[int], ttl_s: int) -> None:
+        """A job's item shapes and the item count of each of its chunks."""
+        record = {
+            "shape": json.dumps(shape),
+            "chunks": json.dumps(counts),
+            "created": repr(time.time()),
+        }
         with unavailable_as_error():
             pipe = self.redis.pipeline(transaction=True)
             pipe.hset(keys.job(job_id), mapping=record)  # type: ignore[arg-type]

@@ -22,6 +22,8 @@ ITEMS = TypeAdapter(list[Item])
 RESULTS = TypeAdapter(list[Result])
 
 Task = Literal["math", "code"]
+Shape = list[tuple[Task, str | int | None]]
+CODE_WEIGHT = 8
 
 
 class ChunkFormatError(ValueError):
@@ -60,21 +62,47 @@ class Chunk:
 
 
 def make_chunks(
-    reply_to: str, items: list[Item], size: int, *, timeout_s: float, ttl_s: int
+    reply_to: str, items: list[Item], budget: int, *, timeout_s: float, ttl_s: int
 ) -> list[Chunk]:
+    """Cut `items` into chunks of about `budget` math items' worth of work each."""
     now = time.time()
     return [
         Chunk(
             reply_to=reply_to,
             index=index,
-            items_json=ITEMS.dump_json(items[start : start + size]),
-            count=len(items[start : start + size]),
+            items_json=ITEMS.dump_json(items[start:end]),
+            count=end - start,
             enqueued=now,
             deadline=now + timeout_s,
             ttl_s=ttl_s,
         )
-        for index, start in enumerate(range(0, len(items), size))
+        for index, (start, end) in enumerate(chunk_bounds(items, budget))
     ]
+
+
+def chunk_bounds(items: list[Item], budget: int) -> list[tuple[int, int]]:
+    """(start, end) of each chunk. A code item weighs CODE_WEIGHT math items: code chunks are
+    smaller, so that a few workers share a code batch evenly."""
+    bounds: list[tuple[int, int]] = []
+    start, weight = 0, 0
+    for index, item in enumerate(items):
+        weight += CODE_WEIGHT if item.task == "code" else 1
+        if weight >= budget:
+            bounds.append((start, index + 1))
+            start, weight = index + 1, 0
+    if start < len(items):
+        bounds.append((start, len(items)))
+    return bounds
+
+
+def split_shape(shape: Shape, counts: list[int]) -> list[Shape]:
+    """The items of each chunk, given each chunk's item count."""
+    parts: list[Shape] = []
+    start = 0
+    for count in counts:
+        parts.append(shape[start : start + count])
+        start += count
+    return parts
 
 
 def read_chunk(fields: dict[bytes, bytes]) -> Chunk:
@@ -100,7 +128,7 @@ def failure_payload(reason: str) -> bytes:
     return json.dumps({"failed": reason}).encode()
 
 
-def read_results(payload: bytes, shape: list[tuple[Task, str | int | None]]) -> list[Result]:
+def read_results(payload: bytes, shape: Shape) -> list[Result]:
     """A chunk's results; `shape` (each item's task and id) turns a failure into errors."""
     try:
         decoded = json.loads(payload)
@@ -114,7 +142,7 @@ def read_results(payload: bytes, shape: list[tuple[Task, str | int | None]]) -> 
     return results
 
 
-def error_results(shape: list[tuple[Task, str | int | None]], reason: str) -> list[Result]:
+def error_results(shape: Shape, reason: str) -> list[Result]:
     return [error_result(task, item_id, reason) for task, item_id in shape]
 
 
@@ -125,5 +153,5 @@ def error_result(task: Task, item_id: str | int | None, reason: str) -> Result:
     return CodeResult(id=item_id, reward=None, verdict="error", reason=reason, elapsed_ms=0.0)
 
 
-def shape_of(items: list[Item]) -> list[tuple[Task, str | int | None]]:
+def shape_of(items: list[Item]) -> Shape:
     return [(item.task, item.id) for item in items]
