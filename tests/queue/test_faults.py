@@ -3,6 +3,7 @@ saturation, and no worker at all."""
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from pathlib import Path
@@ -45,6 +46,23 @@ def test_a_worker_killed_mid_chunk_loses_nothing_and_duplicates_nothing(
     assert [r["id"] for r in results] == [item["id"] for item in items]  # once each, in order
     assert all(r["verdict"] == "accepted" for r in results), [r["reason"] for r in results]
     assert chunks >= 1, "no chunk was reclaimed from the killed worker"
+
+
+def test_a_worker_stopped_with_sigterm_finishes_its_chunks_first(
+    redis_server: RedisServer, api_client: httpx.Client, tmp_path: Path
+) -> None:
+    items = slow_items(12)
+    with WorkerFleet(redis_server.url, 2, tmp_path) as fleet:
+        replies: list[list[dict[str, Any]]] = []
+        request = threading.Thread(target=lambda: replies.append(verify(api_client, *items)))
+        request.start()
+        time.sleep(1.5)
+        fleet.processes[0].send_signal(signal.SIGTERM)
+        assert fleet.processes[0].wait(timeout=60) == 0
+        request.join(timeout=120)
+        reclaimed = _metric_sum(redis_server, "verifier_queue_chunks_total", 'outcome="reclaimed"')
+    assert replies and [r["verdict"] for r in replies[0]] == ["accepted"] * len(items)
+    assert reclaimed == 0  # nothing was left for the sweeper
 
 
 def test_redis_restart_gives_503_meanwhile_and_loses_nothing_accepted(
