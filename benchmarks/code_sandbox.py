@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reporting import Output, percentile
 
 from verifier_service.code.extract import extract_program, fenced_blocks
-from verifier_service.code.harness import ASSERT_DRIVERS, ASSERT_EPILOGUES
+from verifier_service.code.harness import ASSERT_DRIVERS, ASSERT_EPILOGUES, ASSERT_GENERATED
 from verifier_service.code.languages import Language, LanguageRegistry, load_languages
 from verifier_service.config import Settings
 from verifier_service.sandbox import Jail, JailMount, RunLimits, cgroups
@@ -940,10 +940,12 @@ def _spread(rows: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
 
 def assert_mode(language: str) -> str:
     """How the service runs assert tests (verifier_service/code/harness.py `_asserts`)."""
-    if language in ASSERT_DRIVERS:
-        return "driver"  # a driver runs program then tests and prints a one-time token
-    if language in ("c", "cpp", "cpp20"):
-        return "main"  # the tests' main is renamed; a generated main prints the token
+    if language in ASSERT_DRIVERS or language == "typescript":
+        # a driver reads the one-time token first, runs program then tests (TypeScript: both
+        # compiled as one file) and prints the token only at their end
+        return "driver"
+    if language in ASSERT_GENERATED:
+        return "main"  # the tests' main is renamed; a generated main prints the token after it
     if language in ASSERT_EPILOGUES:
         return "epilogue"  # program, tests, then a line printing the token
     return "refused"  # no completion guard yet: the service answers `error` (reward null)
@@ -1076,18 +1078,6 @@ def adapt_tests(language: str, solution: str, tests: str) -> tuple[str, tuple[st
             if owner is not None:
                 tests = f"class VerifierTests extends {owner.group(1)} {{\n{tests}"
                 changes.append("tests' main wrapped in a class extending the solution's")
-    if language == "go" and not re.search(r"^func\s+main\s*\(", tests, flags=re.M):
-        # Go: the tests are `go test` functions (func TestX(t *testing.T)) and no main; a main
-        # running them through testing.Main (it prints PASS, or FAIL and exits 1) makes the
-        # tests a program. The package clause and `import "testing"` must come from the
-        # solution (the tests are appended after it).
-        names = re.findall(r"^func\s+(Test\w*)\s*\(", tests, flags=re.M)
-        calls = ", ".join(f'{{Name: "{name}", F: {name}}}' for name in names)
-        tests += (
-            "\nfunc main() {\n\ttesting.Main(func(pattern, name string) (bool, error) "
-            f"{{ return true, nil }},\n\t\t[]testing.InternalTest{{{calls}}}, nil, nil)\n}}\n"
-        )
-        changes.append("main running the Test functions appended")
     return tests, tuple(changes)
 
 
@@ -1103,8 +1093,31 @@ def _suspect(language: str, solution: str) -> str:
     if language == "php" and solution.rstrip().endswith("?>"):
         return "the solution ends with ?>, so the tests after it are output text, not run"
     if language == "java" and re.search(r"\bstatic\s+void\s+main\s*\(", solution):
-        return "the solution's class declares main too, and the first class with main is run"
+        return "the solution declares a main too (the service renames it)"
+    if language in ("rust", "go") and re.search(r"\b(?:fn|func)\s+main\s*\(", solution):
+        return "the solution has a main of its own (the service renames it)"
+    if language == "cpp" and re.search(r"\bint\s+main\s*\(", solution):
+        return "the solution has a main of its own (the service renames it)"
+    exits = EARLY_EXITS.get(language)
+    if exits is not None and re.search(exits, solution):
+        return "the solution can exit early"
     return ""
+
+
+# Calls that end a program before the tests that follow it run (a suspect when accepted).
+EARLY_EXITS = {
+    "javascript": r"\bprocess\.exit\b",
+    "typescript": r"\bprocess\.exit\b",
+    "ruby": r"\bexit!?\b|\babort\b",
+    "lua": r"\bos\.exit\b",
+    "perl": r"\bexit\b|^__(?:END|DATA)__$",
+    "bash": r"\bexit\b",
+    "go": r"\bos\.Exit\b",
+    "rust": r"\bprocess::exit\b",
+    "java": r"\bSystem\.exit\b",
+    "cpp": r"\b(?:exit|_Exit|quick_exit|abort)\s*\(",
+    "php": r"\bexit\b|\bdie\b|__halt_compiler",
+}
 
 
 def confirm_suspects(service: Service, suspects: list[MultiplItem]) -> list[str]:
@@ -1132,7 +1145,38 @@ def control_tests(language: str, tests: str) -> str | None:
             tests,
             count=1,
         )
-    return None
+    if language == "cpp":
+        return re.sub(
+            r"(\bint\s+main\s*\([^)]*\)\s*\{)",
+            r'\1 assert(!"benchmark control: must fail");',
+            tests,
+            count=1,
+        )
+    if language == "rust":
+        return re.sub(
+            r"(\bfn\s+main\s*\(\s*\)\s*\{)",
+            r'\1 if true { panic!("benchmark control: must fail"); }',
+            tests,
+            count=1,
+        )
+    if language == "go":
+        return tests + (
+            "\nfunc TestBenchmarkControl(t *testing.T) {\n"
+            '\tt.Fatal("benchmark control: must fail")\n}\n'
+        )
+    first = CONTROL_FAILURES.get(language)
+    return None if first is None else first + "\n" + tests
+
+
+# A first statement that fails the tests (the control of `confirm_suspects`).
+CONTROL_FAILURES = {
+    "javascript": 'throw new Error("benchmark control: must fail");',
+    "typescript": 'throw new Error("benchmark control: must fail");',
+    "ruby": 'raise "benchmark control: must fail"',
+    "lua": 'error("benchmark control: must fail")',
+    "perl": 'die "benchmark control: must fail\\n";',
+    "bash": "echo 'benchmark control: must fail' >&2; exit 1",
+}
 
 
 def _brace_depth(code: str) -> int:
@@ -1184,7 +1228,7 @@ def bare_check(
     As the service joins them for `exit 0` languages; for driver languages (no token here)
     the same join with `;`, which only approximates the driver."""
     directory = Path(tempfile.mkdtemp(prefix="code-bench-multipl-"))
-    joiner = "\n;\n" if language.name in ASSERT_DRIVERS else "\n\n"
+    joiner = "\n;\n" if language.name in ("python", "javascript") else "\n\n"
     try:
 
         def bare_run(numbered: tuple[int, MultiplItem]) -> tuple[bool, str]:
@@ -1240,7 +1284,9 @@ def show_multipl(
         f"{rows_note}; each language one Service.score batch of assert items: response = the "
         "shipped gpt_solution unchanged, tests = the row's tests adapted per language "
         "(`adapt_tests`); passed = accepted. mode: how the service runs assert tests (driver: "
-        "Python/JS driver + token; main: C/C++ tests' main renamed + token; epilogue: Ruby/PHP "
+        "a driver reads the one-time token, runs program and tests, prints the token at their "
+        "end: Python, JS, TS, Lua, Perl, Bash; main: the tests' main renamed, a generated main "
+        "prints the token after it: C/C++, Java, Rust, Go; epilogue: Ruby/PHP "
         "token printed after the tests; refused: no "
         "completion guard yet, so the service answers `error` rather than risk accepting "
         "tests that never ran)"

@@ -280,12 +280,9 @@ def test_assert_tests_in_compiled_and_other_languages(client: httpx.Client) -> N
     cpp = "#include <bits/stdc++.h>\nint add(int a, int b) { return a + b; }\n"
     cpp_exits = "#include <bits/stdc++.h>\nint add(int a, int b) { exit(0); }\n"
     cpp_wrong = "#include <bits/stdc++.h>\nint add(int a, int b) { return a * b; }\n"
-    java_tests = {
-        "kind": "assert",
-        "code": "    public static void main(String[] args) {\n"
-        "        assert add(1, 2) == 3;\n    }\n}\n",
-    }
-    java_wrong = "class Problem {\n    static int add(int a, int b) { return a - b; }\n"
+    # Kotlin has no completion guard (Java's and the others' are in test_asserts.py)
+    kotlin_tests = {"kind": "assert", "code": "fun main() {\n    check(add(1, 2) == 3)\n}\n"}
+    kotlin_wrong = "fun add(a: Int, b: Int) = a - b\n"
     ruby_tests = {"kind": "assert", "code": "raise 'failed' unless add(1, 2) == 3\n"}
     # test/unit runs its tests at exit: a failure there must still fail the item
     ruby_unit = {
@@ -304,7 +301,7 @@ def test_assert_tests_in_compiled_and_other_languages(client: httpx.Client) -> N
         code_item("cpp", cpp_exits, cpp_tests),
         code_item("cpp", cpp_wrong, cpp_tests),
         code_item("cpp", cpp_with_main, cpp_tests),  # a complete program: its main is set aside
-        code_item("java", java_wrong, java_tests),
+        code_item("kotlin", kotlin_wrong, kotlin_tests),
         code_item("ruby", "def add(a, b)\n  a + b\nend\n", ruby_tests),
         code_item("ruby", "def add(a, b)\n  0\nend\nexit 0\n", ruby_tests),
         code_item("ruby", "def add(a, b)\n  0\nend\nexit! 0\n", ruby_tests),
@@ -319,7 +316,7 @@ def test_assert_tests_in_compiled_and_other_languages(client: httpx.Client) -> N
         "wrong_answer",  # exit(0) inside the function: the tests never finished
         "runtime_error",  # assert() aborts
         "accepted",
-        "error",  # Java has no completion guard yet: refused, never accepted unproven
+        "error",  # Kotlin has no completion guard yet: refused, never accepted unproven
         "accepted",
         "wrong_answer",  # `exit 0` before the tests
         "wrong_answer",  # `exit! 0` skips even at_exit

@@ -3,13 +3,15 @@
 - stdio: the program itself, one run per case, checked by a built-in checker;
 - functional: a driver (sandboxes/harness/functional.*) reads the call from stdin before the
   program loads, calls the entry point and prints the JSON result last;
-- assert: in Python and JavaScript a driver reads a one-time token and the tests from stdin
-  before the program loads (so the program cannot read its tests), runs the program then the
-  tests, and prints the token only if both ran to the end, so exiting early never passes; in
-  C and C++ the program's own `main` and the tests' `main` are renamed and a generated `main`
-  prints the token after the tests returned; in Ruby and PHP the token is printed by an
-  epilogue after the tests; other languages have no guard yet, so their assert tests are
-  refused (never accepted unproven).
+- assert: a one-time token comes on stdin and is printed only once the tests ran to their
+  end (`_finished`); the exit status judges the rest, so exiting early never passes. Python,
+  JavaScript, Lua, Perl and Bash: a driver (sandboxes/harness/asserts.*) reads the token and
+  the tests before the program loads, runs the program then the tests, and prints the token;
+  TypeScript: program and tests compile as one file that the JavaScript driver runs; C, C++,
+  Java, Rust and Go: the tests' entry point (and the program's own) is renamed and a
+  generated one reads the token (Java, Rust, Go: before any code of the program runs), calls
+  the tests and prints it; Ruby and PHP: an epilogue after the tests prints it. Other
+  languages have no guard, so their assert tests are refused (never accepted unproven).
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ FUNCTIONAL_DRIVERS = {
 ASSERT_DRIVERS = {
     "python": Driver("asserts.py", ("/usr/bin/python3", "-I", f"{BOX}/{{driver}}", "{source}")),
     "javascript": Driver("asserts.js", ("/usr/bin/node", f"{BOX}/{{driver}}", "{source}")),
+    "lua": Driver("asserts.lua", ("/usr/bin/lua5.4", f"{BOX}/{{driver}}", "{source}")),
+    "perl": Driver("asserts.pl", ("/usr/bin/perl", f"{BOX}/{{driver}}", "{source}")),
+    "bash": Driver("asserts.sh", ("/usr/bin/bash", f"{BOX}/{{driver}}", "{source}")),
 }
 
 
@@ -205,36 +210,65 @@ GENERATED_FUNCTIONAL = {"cpp": _cpp_functional, "cpp20": _cpp_functional}
 
 def _asserts(tests: AssertTests, language: Language, code: str) -> TestPlan | str:
     token = secrets.token_hex(16)
+    check = partial(_finished, token.encode())
     driver = ASSERT_DRIVERS.get(language.name)
     if driver is not None:
-        stdin = f"{token}\n{tests.code}".encode()
-        run = TestRun(stdin, partial(_finished, token.encode()), _driver_command(driver))
+        stdin = ASSERT_INPUTS.get(language.name, _driver_input)(token, tests.code)
+        run = TestRun(stdin.encode(), check, _driver_command(driver))
         return TestPlan(code, _driver_files(driver), [run])
     epilogue = ASSERT_EPILOGUES.get(language.name)
     if epilogue is not None:
-        run = TestRun(f"{token}\n".encode(), partial(_finished, token.encode()))
+        run = TestRun(f"{token}\n".encode(), check)
         return TestPlan(epilogue(code, tests.code), (), [run])
-    if language.name not in C_FAMILY:
+    generate = ASSERT_GENERATED.get(language.name)
+    if generate is None:
         # Without a completion guard a program could skip its tests (exit early, its own
-        # Java main) and exit 0: never accept what was not proven to have run.
+        # main) and exit 0: never accept what was not proven to have run.
         return f"assert tests are not supported for {language.display} yet"
-    guarded = _c_family_asserts(code, tests.code)
-    if guarded is None:
-        return "assert tests in C/C++ need an `int main(...) { ... }` to run"
-    run = TestRun(f"{token}\n".encode(), partial(_finished, token.encode()))
-    return TestPlan(guarded, (), [run])
+    guarded = generate(code, tests.code, language)
+    if isinstance(guarded, str):
+        return guarded
+    run = TestRun(f"{token}\n".encode(), check, guarded.command)
+    return TestPlan(guarded.code, guarded.files, [run])
 
 
-def _c_family_asserts(code: str, tests: str) -> str | None:
+@dataclass(frozen=True, slots=True)
+class GuardedProgram:
+    """Program and tests joined with a generated entry point that prints the stdin token only
+    after the tests returned."""
+
+    code: str
+    command: tuple[str, ...] | None = None  # None: the language's own `run`
+    files: tuple[tuple[str, str], ...] = ()
+
+
+def _driver_input(token: str, tests: str) -> str:
+    return f"{token}\n{tests}"
+
+
+def _lua_input(token: str, tests: str) -> str:
+    """Token, the value that ends the tests, then the tests. luaunit suites end with
+    `os.exit(lu.LuaUnit.run())`, which would exit before anything after it: that last line
+    is taken out and its value decides, in the driver's last statement, whether the token
+    is printed (an `os.exit` anywhere else stays a real exit without the token)."""
+    lines = tests.rstrip().split("\n")
+    status = "true"
+    ending = _LUA_EXIT.match(lines[-1])
+    if ending is not None:
+        status = ending.group(1).strip() or "true"
+        lines.pop()
+    return f"{token}\n{status}\n" + "\n".join(lines) + "\n"
+
+
+def _c_family_asserts(code: str, tests: str, language: Language) -> GuardedProgram | str:
     """The tests' `main` becomes a function that returns 0 at its end; the real main prints
     the stdin token only after it returned, so `exit(0)` in the program never passes.
-    None when the tests have no `int main(...) {...}` to rename."""
+    `assert` is defined afresh before the tests: a program's NDEBUG or own `assert` macro
+    does not mute them."""
     start = _C_MAIN.search(tests)
-    if start is None:
-        return None
-    close = _closing_brace(tests, start.end() - 1)
-    if close is None:
-        return None
+    close = None if start is None else _closing_brace(tests, start.end() - 1)
+    if start is None or close is None:
+        return "assert tests in C/C++ need an `int main(...) { ... }` to run"
     renamed = (
         tests[: start.start()]
         + "int verifier_tests_main(void) {"
@@ -242,8 +276,9 @@ def _c_family_asserts(code: str, tests: str) -> str | None:
         + "\n  return 0;\n"
         + tests[close:]
     )
-    return (
-        f"#define main verifier_program_main\n{code}\n#undef main\n{renamed}\n"
+    return GuardedProgram(
+        f"#define main verifier_program_main\n{code}\n#undef main\n"
+        f"#undef NDEBUG\n#include <assert.h>\n{renamed}\n"
         "#include <stdio.h>\n"
         "int main(void) {\n"
         "  char verifier_token[64] = {0};\n"
@@ -270,6 +305,199 @@ def _closing_brace(text: str, open_index: int) -> int | None:
             return index
         index += 1
     return None
+
+
+def _java_asserts(code: str, tests: str, language: Language) -> GuardedProgram | str:
+    """The tests' `main` is renamed and called by a generated entry class, which the run
+    command names whatever else declares a `main`: it reads the token before any class of
+    the program is initialized, keeps it in a local and prints it after the tests' main
+    returned. `System.exit(0)` ends the JVM before that; a failed `assert` (-ea) is an
+    uncaught AssertionError. The program's own `main` methods are renamed too (a test class
+    may share a class with them). The entry reaches the JDK through single-type imports,
+    which a program class of the same name cannot shadow (that is a compile error)."""
+    if "{main}" not in language.run:
+        return f"assert tests need `{{main}}` in the run command of {language.display}"
+    program, _ = _rename(code, _JAVA_SKIP, _JAVA_MAIN, JAVA_PROGRAM_MAIN)
+    renamed, found = _rename(tests, _JAVA_SKIP, _JAVA_MAIN, JAVA_TESTS_MAIN, count=1)
+    if not found:
+        return "assert tests in Java need a `static void main(String[] args)` to run"
+    joined = f"{program}\n{renamed}\n"
+    masked = _mask(joined, _JAVA_SKIP)
+    call = re.compile(rf"\bvoid\s+{JAVA_TESTS_MAIN}\s*\(").search(masked, len(program) + 1)
+    owner = None if call is None else _java_owner(masked, call.start())
+    if owner is None:
+        return "the tests' `main` must be a method of a named class"
+    package = _JAVA_PACKAGE.match(masked)
+    split = package.end() if package else 0
+    entry = (
+        f"final class {JAVA_ENTRY} {{\n"
+        "    public static void main(String[] args) throws Throwable {\n"
+        "        FileInputStream in = new FileInputStream(FileDescriptor.in);\n"
+        "        StringBuilder token = new StringBuilder();\n"
+        "        for (int c = in.read(); c >= 0 && c != '\\n'; c = in.read()) {\n"
+        "            token.append((char) c);\n"
+        "        }\n"
+        f"        {owner}.{JAVA_TESTS_MAIN}(args);\n"
+        '        System.out.print("\\n\\036VERIFIER_DONE " + token.toString().trim() + "\\n");\n'
+        "        System.out.flush();\n"
+        "    }\n"
+        "}\n"
+    )
+    source = joined[:split] + _JAVA_IMPORTS + joined[split:] + entry
+    command = tuple(JAVA_ENTRY if part == "{main}" else part for part in language.run)
+    return GuardedProgram(source, command)
+
+
+def _java_owner(masked: str, position: int) -> str | None:
+    """The (nested) class whose body holds `position`, as `Outer.Inner`; None when a body
+    around it is not a named type's (a method, an anonymous class) or there is none."""
+    stack: list[str | None] = []
+    header = 0
+    for index in range(position):
+        char = masked[index]
+        if char == "{":
+            named = _JAVA_TYPE.search(masked, header, index)
+            stack.append(named.group(1) if named else None)
+        elif char == "}" and stack:
+            stack.pop()
+        if char in "{};":
+            header = index + 1
+    names = [name for name in stack if name is not None]
+    return ".".join(names) if stack and len(names) == len(stack) else None
+
+
+def _rust_asserts(code: str, tests: str, language: Language) -> GuardedProgram | str:
+    """The tests' `fn main` is renamed; a generated `main` reads the token first (no code of
+    the program runs before `main` in Rust), keeps it in a local and prints it after the
+    tests' main returned (Ok, when it returns a Result). `std::process::exit(0)` ends the
+    process before that; a failed `assert!` panics (exit 101). The entry names everything
+    from `::std`, which no item of the program can shadow. Programs that could run code
+    before `main` or replace a libc symbol (`link_section`, `no_mangle`, `export_name`,
+    `global_asm!`) are refused."""
+    refused = _RUST_REFUSED.search(_mask(code, _RUST_SKIP))
+    if refused is not None:
+        return f"assert tests in Rust refuse programs that use `{refused.group(0)}`"
+    program, _ = _rename(code, _RUST_SKIP, _RUST_MAIN, RUST_PROGRAM_MAIN, top_level=True)
+    renamed, found = _rename(
+        tests, _RUST_SKIP, _RUST_MAIN, RUST_TESTS_MAIN, top_level=True, count=1
+    )
+    if not found:
+        return "assert tests in Rust need a `fn main() { ... }` to run"
+    entry = (HARNESS_DIR / RUST_ENTRY).read_text(encoding="utf-8")
+    return GuardedProgram(f"#![allow(dead_code)]\n{program}\n{renamed}\n{entry}")
+
+
+def _go_asserts(code: str, tests: str, language: Language) -> GuardedProgram | str:
+    """Go tests are `go test` functions (`func TestX(t *testing.T)`) or a `func main()`. The
+    program becomes package main with its own `main` renamed. The first package-level
+    variable, initialized before any of the program's and before every `init`, reads the
+    token into a closure; the generated `main` hands that closure the tests, which it runs
+    through `testing.Main`, and the token is printed once the last of them finished with
+    none failed or skipped. The closure answers only a call from `main.main`, so the program
+    cannot use it to run tests of its own. `os.Exit(0)` ends the process before the token; a
+    failed test makes `testing.Main` exit 1, a panic 2. cgo is refused (`import "C"`: its C
+    code could run before Go's initialization)."""
+    masked = _mask(code, _GO_SKIP)
+    package = _GO_PACKAGE.match(masked)
+    if package is None:
+        code, masked = "package main\n" + code, "package main\n" + masked
+        package = _GO_PACKAGE.match(masked)
+        assert package is not None
+    imports_end, imported = _go_imports(code, masked, package.end())
+    if "C" in imported.values():
+        return 'assert tests in Go refuse cgo programs (`import "C"`)'
+    masked_tests = _mask(tests, _GO_SKIP)
+    names = [found.group(2) for found in _GO_TEST.finditer(masked_tests)]
+    calls = [f'{{Name: "{name}", F: {name}}}' for name in names]
+    tests, found = _rename(tests, _GO_SKIP, _GO_MAIN, GO_TESTS_MAIN, count=1)
+    if found:
+        calls.append(f'{{Name: "main", F: func(*verifier_testing.T) {{ {GO_TESTS_MAIN}() }}}}')
+    if not calls:
+        return "assert tests in Go need `func TestX(t *testing.T)` functions or a `func main()`"
+    needed = "".join(
+        f'\t"{name}"\n'
+        for name in GO_TEST_PACKAGES
+        if name not in imported and re.search(rf"\b{name}\.", masked_tests)
+    )
+    body, _ = _rename(code[imports_end:], _GO_SKIP, _GO_MAIN, GO_PROGRAM_MAIN)
+    for name in names:  # a test of the program's own by the same name is set aside
+        body, _ = _rename(body, _GO_SKIP, _go_test(name), f"verifier_program_{name}")
+    listed = "".join(f"\t\t{call},\n" for call in calls)
+    source = (
+        f"{code[: package.start()]}package main\n\n{_GO_IMPORTS}{needed})\n"
+        f"{code[package.end() : imports_end]}\n\n"
+        "var verifier_run = verifier_prepare()\n\n"
+        f"{body}\n\n{tests}\n\n{(HARNESS_DIR / GO_ENTRY).read_text(encoding='utf-8')}\n"
+        f"func main() {{\n\tverifier_run([]verifier_testing.InternalTest{{\n{listed}\t}})\n}}\n"
+    )
+    return GuardedProgram(source)
+
+
+def _go_test(name: str) -> re.Pattern[str]:
+    return re.compile(_GO_TEST_SIGNATURE.format(re.escape(name) + r"\b"))
+
+
+def _go_imports(code: str, masked: str, start: int) -> tuple[int, dict[str, str]]:
+    """Where the import declarations after the package clause end, and what they import
+    (name in the file -> path)."""
+    imported: dict[str, str] = {}
+    position = start
+    while (found := _GO_IMPORT.match(masked, position)) is not None:
+        rest = code[found.end() :]
+        spec = found.end() + len(rest) - len(rest.lstrip())  # the spec's quote, or `(`
+        if code.startswith("(", spec):
+            close = masked.find(")", spec)
+            end = len(masked) if close < 0 else close + 1
+        else:
+            newline = masked.find("\n", spec)
+            end = len(masked) if newline < 0 else newline
+        for named in _GO_IMPORT_SPEC.finditer(code, found.end(), end):
+            path = named.group(2)
+            imported[named.group(1) or path.rsplit("/", 1)[-1]] = path
+        position = end
+    return position, imported
+
+
+def _typescript_asserts(code: str, tests: str, language: Language) -> GuardedProgram:
+    """Program and tests compile as one file (tsc type-checks the tests against the program);
+    the JavaScript driver reads the token before it loads the compiled file, runs it and
+    prints the token only if it ran to its end: `process.exit(0)` never passes, and a failed
+    assertion is a wrong answer as in JavaScript."""
+    driver = ASSERT_DRIVERS["javascript"]
+    command = (*_driver_command(driver)[:-1], f"{BOX}/{{stem}}.js")
+    return GuardedProgram(f"{code}\n{tests}\n", command, _driver_files(driver))
+
+
+def _mask(text: str, skip: re.Pattern[str]) -> str:
+    """`text` with the literals and comments that `skip` matches blanked (newlines kept), so
+    that patterns searched in it match code only, at the same offsets."""
+    return skip.sub(lambda literal: _NOT_NEWLINE.sub(" ", literal.group(0)), text)
+
+
+def _rename(
+    text: str,
+    skip: re.Pattern[str],
+    pattern: re.Pattern[str],
+    name: str,
+    *,
+    top_level: bool = False,
+    count: int = 0,
+) -> tuple[str, int]:
+    """`text` with the name between `pattern`'s groups 1 and 2 replaced by `name` where it
+    matches code (outside every brace when `top_level`), at most `count` times (0: all);
+    and how many were replaced."""
+    masked = _mask(text, skip)
+    parts: list[str] = []
+    last = done = 0
+    for found in pattern.finditer(masked):
+        if count and done == count:
+            break
+        if top_level and masked.count("{", 0, found.start()) != masked.count("}", 0, found.start()):
+            continue
+        parts.append(text[last : found.start()] + found.expand(rf"\g<1>{name}\g<2>"))
+        last = found.end()
+        done += 1
+    return "".join(parts) + text[last:], done
 
 
 def _ruby_asserts(code: str, tests: str) -> str:
@@ -301,9 +529,70 @@ ASSERT_EPILOGUES: dict[str, Callable[[str, str], str]] = {
     "ruby": _ruby_asserts,
     "php": _php_asserts,
 }
-C_FAMILY = frozenset({"c", "cpp", "cpp20"})
+ASSERT_INPUTS: dict[str, Callable[[str, str], str]] = {"lua": _lua_input}
+# Languages whose program the service writes: the tests' entry point renamed and called by a
+# generated one (C, C++, Java, Rust, Go), or program and tests compiled together (TypeScript).
+ASSERT_GENERATED: dict[str, Callable[[str, str, Language], GuardedProgram | str]] = {
+    "c": _c_family_asserts,
+    "cpp": _c_family_asserts,
+    "cpp20": _c_family_asserts,
+    "java": _java_asserts,
+    "rust": _rust_asserts,
+    "go": _go_asserts,
+    "typescript": _typescript_asserts,
+}
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _C_MAIN = re.compile(r"\bint\s+main\s*\([^)]*\)\s*\{")
 _C_SKIP = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?\*/', re.S)
+_LUA_EXIT = re.compile(r"^[ \t]*os\.exit\s*\((.*)\)[ \t]*;?[ \t]*$")
+
+JAVA_ENTRY = "VerifierAssertMain"
+JAVA_PROGRAM_MAIN = "verifierProgramMain"
+JAVA_TESTS_MAIN = "verifierTestsMain"
+_JAVA_SKIP = re.compile(
+    r'"""(?:\\.|[^\\])*?"""|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?\*/', re.S
+)
+_JAVA_MAIN = re.compile(r"(\bstatic\b[\w\s]*?\bvoid\s+)main(\s*\()")
+_JAVA_TYPE = re.compile(r"\b(?:class|interface|enum|record)\s+([A-Za-z_$][\w$]*)")
+_JAVA_PACKAGE = re.compile(r"\A\s*package\s+[\w.]+\s*;")
+_JAVA_IMPORTS = (
+    "\nimport java.io.FileDescriptor;\nimport java.io.FileInputStream;\n"
+    "import java.lang.String;\nimport java.lang.StringBuilder;\nimport java.lang.System;\n"
+)
+
+RUST_ENTRY = "asserts_main.rs"  # appended to the program
+RUST_PROGRAM_MAIN = "verifier_program_main"
+RUST_TESTS_MAIN = "verifier_tests_main"
+_RUST_SKIP = re.compile(
+    r"//[^\n]*|/\*.*?\*/|b?r(#*)\".*?\"\1|b?\"(?:\\.|[^\"\\])*\""
+    r"|b?'(?:\\(?:u\{[0-9a-fA-F_]+\}|x[0-9a-fA-F]{2}|.)|[^'\\\n])'",
+    re.S,
+)
+_RUST_MAIN = re.compile(r"(\bfn\s+)main(\s*\()")
+_RUST_REFUSED = re.compile(r"\b(?:link_section|no_mangle|export_name|global_asm)\b")
+
+GO_ENTRY = "asserts_main.go"  # appended to the program
+GO_PROGRAM_MAIN = "verifier_program_main"
+GO_TESTS_MAIN = "verifier_tests_main"
+GO_TEST_PACKAGES = ("fmt", "reflect", "testing")  # added when the tests use them unimported
+_GO_SKIP = re.compile(
+    r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|`[^`]*`|'(?:\\[^\n]|[^'\\\n])*'", re.S
+)
+_GO_PACKAGE = re.compile(r"\s*package\s+\w+")
+_GO_IMPORT = re.compile(r"[\s;]*import\b")
+_GO_IMPORT_SPEC = re.compile(r'(?:([\w.]+)[ \t]+)?"([^"\n]*)"')
+_GO_MAIN = re.compile(r"(\bfunc\s+)main(\s*\(\s*\))")
+_GO_TEST_SIGNATURE = r"(\bfunc\s+){}(\s*\(\s*\w+\s+\*\s*\w+\.T\s*\))"
+_GO_TEST = re.compile(_GO_TEST_SIGNATURE.format(r"(Test(?![a-z])\w*)"))
+_GO_IMPORTS = """\
+import (
+\tverifier_bufio "bufio"
+\tverifier_os "os"
+\tverifier_runtime "runtime"
+\tverifier_strings "strings"
+\tverifier_sync "sync"
+\tverifier_testing "testing"
+"""
 
 
 def _driver_command(driver: Driver) -> tuple[str, ...]:
