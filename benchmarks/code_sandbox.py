@@ -526,7 +526,9 @@ def bench_throughput(config: Config, service: Service, out: Output, report: Repo
         size = (index * 7919) % 5000
         code = f"print(sum(i * i for i in range({size})))  # program {index}\n"
         programs.append((code, f"{sum(i * i for i in range(size))}\n"))
-        write_file(directory / f"p{index}.py", code)
+        program_dir = directory / f"p{index}"  # one directory per program, as in the store
+        program_dir.mkdir(mode=0o755)
+        write_file(program_dir / "main.py", code)
     paths = service.code.registry.toolchain_paths()
     jail = Jail.create(paths, workers)
     timed_range = range(2 * workers, len(programs))
@@ -534,15 +536,15 @@ def bench_throughput(config: Config, service: Service, out: Output, report: Repo
 
         def run_jailed(index: int) -> bool:
             result = jail.run(
-                [PYTHON, "-B", f"/box/p{index}.py"],
+                [PYTHON, "-B", "/box/main.py"],
                 limits=RunLimits(),
-                mounts=(JailMount(directory, "/box"),),
+                mounts=(JailMount(directory / f"p{index}", "/box"),),
             )
             return result.stdout.decode() == programs[index][1]
 
         def run_bare(index: int) -> bool:
             result = subprocess.run(
-                [PYTHON, "-B", str(directory / f"p{index}.py")],
+                [PYTHON, "-B", str(directory / f"p{index}" / "main.py")],
                 input=b"",
                 capture_output=True,
                 check=False,

@@ -35,8 +35,9 @@ def box(tmp_path: Path) -> JailMount:
 
 
 def warm_leaves(jail: Jail) -> set[str]:
+    """The cgroups of the warm jails waiting for a run (one per jail, named by its pid)."""
     root = Path("/sys/fs/cgroup/memory/VERIFIER_JAIL", jail.cgroups.group)
-    return {path.name for path in root.glob("warm-*")}
+    return {path.name for path in root.glob("warm-*/NSJAIL.*")}
 
 
 def test_runs_after_the_first_of_a_shape_take_a_jail_set_up_before_them(

@@ -4,9 +4,10 @@ Each Jail owns a group `VERIFIER_JAIL/<pid>-<id>` of leaves. nsjail creates one 
 under a leaf, so the leaf's peak memory is the run's peak. A fresh jail runs under a slot leaf
 (`slot-N`, one per concurrent run), swept after each run (cgroups a killed nsjail left behind
 are removed, the page cache charged to it is dropped) so the next peak starts from zero; a warm
-jail has a leaf of its own (`warm-N`), removed after its one run. Groups of processes that died
-are removed at start-up. Without a usable hierarchy jails fall back to rlimits alone (and say
-so).
+jail has a leaf of its own (`warm-N`) for its one run; swept, the leaf serves a later warm
+jail (creating and removing memory cgroups costs CPU on every run otherwise). Groups of
+processes that died are removed at start-up. Without a usable hierarchy jails fall back to
+rlimits alone (and say so).
 """
 
 from __future__ import annotations
@@ -81,17 +82,22 @@ class Cgroups:
         except (OSError, ValueError, IndexError):
             return None
 
-    def sweep(self, leaf: str) -> None:
+    def sweep(self, leaf: str) -> bool:
         """Remove per-run cgroups a killed nsjail left behind; drop the leaf's page cache once
-        it grows large (dropping it every run would cost ~15 ms)."""
+        it grows large (dropping it every run would cost ~15 ms). True when the leaf is clean
+        (ready for another run)."""
+        clean = True
         for controller in self._controllers():
-            _remove_children(self._directory(controller, leaf), SWEEP_PATIENCE_S)
+            directory = self._directory(controller, leaf)
+            _remove_children(directory, SWEEP_PATIENCE_S)
+            clean = clean and not any(directory.glob("NSJAIL*"))
         usage = self._usage_file(leaf)
         if self.version != 1 or usage is None:
-            return
+            return clean
         with contextlib.suppress(OSError, ValueError, IndexError):
             if _read_number(usage) > CACHE_DROP_BYTES:
                 (self._directory("memory", leaf) / "memory.force_empty").write_text("0")
+        return clean
 
     def make(self, leaf: str) -> None:
         """Create a leaf in every controller's hierarchy (raises OSError)."""

@@ -101,6 +101,7 @@ class Jail:
     launcher: Path | None = None
     warm: WarmPool | None = field(default=None, compare=False)
     serials: itertools.count[int] = field(default_factory=itertools.count, compare=False)
+    free_leaves: queue.SimpleQueue[str] = field(default_factory=queue.SimpleQueue, compare=False)
 
     @classmethod
     def create(
@@ -175,13 +176,11 @@ class Jail:
         """Start a jail of this shape whose launcher waits for its command (raises OSError)."""
         assert self.launcher is not None and self.work_dir is not None
         serial = next(self.serials)
-        leaf = f"warm-{serial}" if self.cgroups.version is not None else None
+        leaf = self._warm_leaf(serial)
         stages = tuple(self.work_dir / "stage" / f"{serial}-{i}" for i in range(len(shape.targets)))
         control_read, control_write = os.pipe()
         status_read, status_write = os.pipe()
         try:
-            if leaf is not None:
-                self.cgroups.make(leaf)
             for stage in stages:
                 stage.mkdir(mode=0o755, parents=True)
             mounts = tuple(map(JailMount, stages, shape.targets))
@@ -282,9 +281,23 @@ class Jail:
     def _cleanup_warm(self, warm: WarmJail) -> None:
         self._dispose_warm(warm.leaf, warm.stages)
 
+    def _warm_leaf(self, serial: int) -> str | None:
+        """A swept leaf of an earlier warm jail, or a new one (raises OSError)."""
+        if self.cgroups.version is None:
+            return None
+        try:
+            return self.free_leaves.get_nowait()
+        except queue.Empty:
+            leaf = f"warm-{serial}"
+            self.cgroups.make(leaf)
+            return leaf
+
     def _dispose_warm(self, leaf: str | None, stages: tuple[Path, ...]) -> None:
         if leaf is not None:
-            self.cgroups.remove(leaf)
+            if self.cgroups.sweep(leaf):
+                self.free_leaves.put(leaf)
+            else:
+                self.cgroups.remove(leaf)
         for stage in stages:
             with contextlib.suppress(OSError):
                 shutil.rmtree(stage)
