@@ -29,14 +29,22 @@ def slow_items(count: int) -> list[dict[str, Any]]:
     return [code_item("python", SLOW, tests, id=f"slow-{n}") for n in range(count)]
 
 
+def in_background(
+    client: httpx.Client, items: list[dict[str, Any]]
+) -> tuple[threading.Thread, list[list[dict[str, Any]]]]:
+    """POST /v1/verify on a thread: the thread, and the list its results land in."""
+    replies: list[list[dict[str, Any]]] = []
+    request = threading.Thread(target=lambda: replies.append(verify(client, *items)))
+    request.start()
+    return request, replies
+
+
 def test_a_worker_killed_mid_chunk_loses_nothing_and_duplicates_nothing(
     redis_server: RedisServer, api_client: httpx.Client, tmp_path: Path
 ) -> None:
     items = slow_items(24)
     with WorkerFleet(redis_server.url, 2, tmp_path) as fleet:
-        replies: list[list[dict[str, Any]]] = []
-        request = threading.Thread(target=lambda: replies.append(verify(api_client, *items)))
-        request.start()
+        request, replies = in_background(api_client, items)
         time.sleep(1.5)  # both workers hold chunks now
         fleet.kill(0)
         request.join(timeout=120)
@@ -53,9 +61,7 @@ def test_a_worker_stopped_with_sigterm_finishes_its_chunks_first(
 ) -> None:
     items = slow_items(12)
     with WorkerFleet(redis_server.url, 2, tmp_path) as fleet:
-        replies: list[list[dict[str, Any]]] = []
-        request = threading.Thread(target=lambda: replies.append(verify(api_client, *items)))
-        request.start()
+        request, replies = in_background(api_client, items)
         time.sleep(1.5)
         fleet.processes[0].send_signal(signal.SIGTERM)
         assert fleet.processes[0].wait(timeout=60) == 0
@@ -72,9 +78,7 @@ def test_redis_restart_gives_503_meanwhile_and_loses_nothing_accepted(
     with WorkerFleet(redis_server.url, 1, tmp_path):
         job = api_client.post("/v1/jobs", json={"items": items})
         assert job.status_code == 202
-        replies: list[list[dict[str, Any]]] = []
-        request = threading.Thread(target=lambda: replies.append(verify(api_client, *items)))
-        request.start()
+        request, replies = in_background(api_client, items)
         time.sleep(0.5)
         redis_server.stop()
         during = api_client.post("/v1/verify", json={"items": [math_item("\\boxed{1}", "1")]})

@@ -118,13 +118,7 @@ class Cgroups:
     def release(self) -> None:
         """Remove this jail's group (at service shutdown)."""
         for controller in self._controllers():
-            group = _root(controller) / PARENT / self.group
-            for leaf in group.glob("*-*"):
-                _remove_children(leaf)
-                with contextlib.suppress(OSError):
-                    leaf.rmdir()
-            with contextlib.suppress(OSError):
-                group.rmdir()
+            _remove_group(_root(controller) / PARENT / self.group)
 
     def _controllers(self) -> tuple[str, ...]:
         return V1_CONTROLLERS if self.version == 1 else ("",) if self.version == 2 else ()
@@ -185,12 +179,16 @@ def _remove_stale_groups(cgroups: Cgroups) -> None:
         for group in (_root(controller) / PARENT).glob("*-*"):
             pid = group.name.split("-", 1)[0]
             if pid.isdigit() and not Path(f"/proc/{pid}").exists():
-                for leaf in group.glob("*-*"):
-                    _remove_children(leaf)
-                    with contextlib.suppress(OSError):
-                        leaf.rmdir()
-                with contextlib.suppress(OSError):
-                    group.rmdir()
+                _remove_group(group)
+
+
+def _remove_group(group: Path) -> None:
+    for leaf in group.glob("*-*"):
+        _remove_children(leaf)
+        with contextlib.suppress(OSError):
+            leaf.rmdir()
+    with contextlib.suppress(OSError):
+        group.rmdir()
 
 
 def _remove_children(directory: Path, patience_s: float = 0.0) -> None:
