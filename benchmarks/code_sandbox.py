@@ -126,8 +126,8 @@ def write_file(path: Path, text: str, mode: int = 0o644) -> Path:
     return path
 
 
-def one_slot() -> queue.SimpleQueue[int]:
-    slots: queue.SimpleQueue[int] = queue.SimpleQueue()
+def one_slot() -> queue.Queue[int]:
+    slots: queue.Queue[int] = queue.Queue()
     slots.put(0)
     return slots
 

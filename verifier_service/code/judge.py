@@ -44,7 +44,9 @@ class CodeJudge:
         self._registry = registry
         self._store = store
         self._toolchains = toolchains
-        self._tests = ThreadPoolExecutor(max_workers=parallelism * 2, thread_name_prefix="test")
+        # As many test threads as jail slots: more would contend for the slots, and a
+        # thread that keeps losing that race starves its whole request.
+        self._tests = ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="test")
 
     def close(self) -> None:
         self._tests.shutdown(wait=False, cancel_futures=True)

@@ -93,7 +93,7 @@ class Jail:
 
     binary: Path
     cgroups: cgroups.Cgroups
-    slots: queue.SimpleQueue[int]
+    slots: queue.Queue[int]  # FIFO for waiters: a run waiting for a slot is never starved
     toolchain_paths: tuple[str, ...] = ()
     environment: dict[str, str] = field(default_factory=dict)
     work_dir: Path | None = None  # the launcher and the warm jails' stages
@@ -118,7 +118,7 @@ class Jail:
         jail); the launcher and the stages live in `work_dir` (a temporary directory when
         None), which must be on the file system of the mounts' sources for hardlinks.
         """
-        free: queue.SimpleQueue[int] = queue.SimpleQueue()
+        free: queue.Queue[int] = queue.Queue()
         for slot in range(parallelism):
             free.put(slot)
         owns = work_dir is None
