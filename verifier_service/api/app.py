@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from verifier_service import __version__
 from verifier_service.api.errors import install_error_handlers
 from verifier_service.api.middleware import BodySizeLimit, RequestMetrics
-from verifier_service.api.routes import jobs, service, verify
+from verifier_service.api.routes import jobs, openrlhf, sandboxfusion, service, verify
 from verifier_service.backend import Backend
 
 
@@ -33,6 +33,12 @@ def create_app(app_service: Backend) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=app_service.settings.max_body_bytes)
     app.add_middleware(RequestMetrics, counter=app_service.metrics.requests)
     install_error_handlers(app)
-    for router in (verify.router, jobs.router, service.router):
+    for router in (
+        verify.router,
+        jobs.router,
+        service.router,
+        openrlhf.router,
+        sandboxfusion.router,
+    ):
         app.include_router(router)
     return app

@@ -49,6 +49,10 @@ class Program:
     message: str = ""  # the compiler's output (trimmed) when `compiled` is False
     infrastructure_error: bool = False
     main: str = ""  # what `{main}` in the run command names (Java's class holding main)
+    # The compile step's own run, when there was one (raw runs report it as it happened).
+    compile_exit_code: int | None = None  # -N when the compiler died of signal N
+    compile_wall_s: float | None = None
+    compile_timed_out: bool = False
 
     def mount(self) -> JailMount:
         return JailMount(self.directory, BOX)
@@ -140,19 +144,39 @@ class ProgramStore:
         try:
             argv = language.command(language.compile or (), source_name)
             result = self._compile_run(language, argv, (JailMount(directory, BOX),), out)
-            if result.jail_log:
-                return Program(key, directory, source_name, False, result.jail_log, True)
-            output = (result.stderr + result.stdout).decode("utf-8", "replace")
-            if result.wall_timed_out:
-                return Program(key, directory, source_name, False, "compilation took too long")
-            if result.exit_code != 0:
-                return Program(key, directory, source_name, False, _trim(output))
-            missing = _collect_artifacts(out, directory, language.artifacts)
-            if missing:
-                return Program(key, directory, source_name, False, f"no {missing} was produced")
-            return Program(key, directory, source_name, compiled=True)
+            program = self._compiled(key, language, directory, source_name, result=result, out=out)
+            exit_code = result.exit_code if result.signal is None else -result.signal
+            return replace(
+                program,
+                compile_exit_code=exit_code,
+                compile_wall_s=round(result.wall_s, 3),
+                compile_timed_out=result.wall_timed_out,
+            )
         finally:
             shutil.rmtree(build, ignore_errors=True)
+
+    def _compiled(
+        self,
+        key: str,
+        language: Language,
+        directory: Path,
+        source_name: str,
+        *,
+        result: RunResult,
+        out: Path,
+    ) -> Program:
+        """What the compile step's run means for the program."""
+        if result.jail_log:
+            return Program(key, directory, source_name, False, result.jail_log, True)
+        output = (result.stderr + result.stdout).decode("utf-8", "replace")
+        if result.wall_timed_out:
+            return Program(key, directory, source_name, False, "compilation took too long")
+        if result.exit_code != 0:
+            return Program(key, directory, source_name, False, _trim(output))
+        missing = _collect_artifacts(out, directory, language.artifacts)
+        if missing:
+            return Program(key, directory, source_name, False, f"no {missing} was produced")
+        return Program(key, directory, source_name, compiled=True)
 
     @contextlib.contextmanager
     def check_files(self, stdin: bytes, expected: bytes, actual: bytes) -> Iterator[Path]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from verifier_service.code.judge import CodeJudge
 from verifier_service.code.languages import LanguageRegistry, load_languages
 from verifier_service.code.programs import ProgramStore
+from verifier_service.code.raw_run import RawRunner
 from verifier_service.code.toolchains import Toolchains
 from verifier_service.config import Settings
 from verifier_service.metrics import Metrics
@@ -26,6 +27,7 @@ class CodeRuntime:
         self._settings = settings
         self._metrics = metrics
         self.judge: CodeJudge | None = None
+        self.runner: RawRunner | None = None  # single raw runs (POST /run_code)
         self.toolchains: Toolchains | None = None
         self.registry = LanguageRegistry({})
         self.store: ProgramStore | None = None
@@ -77,6 +79,9 @@ class CodeRuntime:
             toolchains=self.toolchains,
             parallelism=settings.code_parallelism,
             metrics=self._metrics,
+        )
+        self.runner = RawRunner(
+            jail, registry, store=store, toolchains=self.toolchains, metrics=self._metrics
         )
 
     def close(self) -> None:
