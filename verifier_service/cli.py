@@ -1,4 +1,4 @@
-"""`verifier-service serve` and `verifier-service verify FILE.jsonl`."""
+"""`verifier-service serve`, `verifier-service verify FILE.jsonl` and `verifier-service train`."""
 
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "worker":
         return run_worker(settings)
+    if args.command == "train":
+        from verifier_service.train.cli import run as run_train
+
+        return run_train(args)
     return verify_file(args.file, settings, args.chunk)
 
 
@@ -78,6 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument(
         "--chunk", type=int, default=DEFAULT_CHUNK, help="items scored together (default 1024)"
+    )
+    from verifier_service.train.cli import add_arguments as add_train_arguments
+
+    add_train_arguments(
+        commands.add_parser(
+            "train", help="GRPO on arithmetic word problems, rewarded by the service (extra: train)"
+        )
     )
     return parser
 
