@@ -146,7 +146,7 @@ def _sync_client(base_url: str | None, token: str | None) -> Callable[[], Verifi
 
     def get() -> VerifierClient:
         if not own:
-            own.append(VerifierClient(base_url or shared_client().base_url, token=token))
+            own.append(VerifierClient(base_url or shared_client().options.base_url, token=token))
         return own[0]
 
     return get
@@ -162,7 +162,8 @@ def _async_client(base_url: str | None, token: str | None) -> Callable[[], Async
     def get() -> AsyncVerifierClient:
         loop = asyncio.get_running_loop()
         if loop not in own:
-            own[loop] = AsyncVerifierClient(base_url or shared_client().base_url, token=token)
+            url = base_url or shared_client().options.base_url
+            own[loop] = AsyncVerifierClient(url, token=token)
         return own[loop]
 
     return get

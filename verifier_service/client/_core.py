@@ -60,15 +60,35 @@ class Attempt:
     retry_after_s: float | None = None
 
 
-def check_settings(chunk_items: int, max_concurrency: int, retries: int, backoff_s: float) -> None:
-    if chunk_items < 1:
-        raise ValueError("chunk_items must be at least 1")
-    if max_concurrency < 1:
-        raise ValueError("max_concurrency must be at least 1")
-    if retries < 0:
-        raise ValueError("retries must be 0 or more")
-    if backoff_s < 0:
-        raise ValueError("backoff_s must be 0 or more")
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What both clients are configured with (validated once, here)."""
+
+    base_url: str
+    chunk_items: int
+    max_concurrency: int
+    retries: int
+    backoff_s: float
+    raise_on_error: bool
+
+    def __post_init__(self) -> None:
+        if self.chunk_items < 1:
+            raise ValueError("chunk_items must be at least 1")
+        if self.max_concurrency < 1:
+            raise ValueError("max_concurrency must be at least 1")
+        if self.retries < 0:
+            raise ValueError("retries must be 0 or more")
+        if self.backoff_s < 0:
+            raise ValueError("backoff_s must be 0 or more")
+
+    def http(self, token: str | None, timeout_s: float) -> dict[str, Any]:
+        """Keyword arguments of httpx.Client / httpx.AsyncClient."""
+        return {
+            "base_url": self.base_url,
+            "headers": headers(token),
+            "timeout": timeout(timeout_s),
+            "limits": httpx.Limits(max_connections=self.max_concurrency * 2),
+        }
 
 
 def headers(token: str | None) -> dict[str, str]:

@@ -47,19 +47,10 @@ class AsyncVerifierClient:
         backoff_s: float = 0.5,
         raise_on_error: bool = False,
     ) -> None:
-        _core.check_settings(chunk_items, max_concurrency, retries, backoff_s)
-        self.base_url = base_url.rstrip("/")
-        self.chunk_items = chunk_items
-        self.max_concurrency = max_concurrency
-        self.retries = retries
-        self.backoff_s = backoff_s
-        self.raise_on_error = raise_on_error
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            headers=_core.headers(token),
-            timeout=_core.timeout(timeout_s),
-            limits=httpx.Limits(max_connections=max_concurrency * 2),
+        self.options = _core.Options(
+            base_url.rstrip("/"), chunk_items, max_concurrency, retries, backoff_s, raise_on_error
         )
+        self._http = httpx.AsyncClient(**self.options.http(token, timeout_s))
         self._slots = asyncio.Semaphore(max_concurrency)
         self._rng = random.Random()
 
@@ -67,8 +58,8 @@ class AsyncVerifierClient:
         self, items: Sequence[ItemLike], *, raise_on_error: bool | None = None
     ) -> list[Result]:
         """One typed result (`MathResult` or `CodeResult`) per item, in order."""
-        strict = self.raise_on_error if raise_on_error is None else raise_on_error
-        chunks = _core.split(items, self.chunk_items)
+        strict = self.options.raise_on_error if raise_on_error is None else raise_on_error
+        chunks = _core.split(items, self.options.chunk_items)
         if not chunks:
             return []
         tasks = [asyncio.ensure_future(self._send(chunk, strict)) for chunk in chunks]
@@ -90,10 +81,12 @@ class AsyncVerifierClient:
     async def _send(self, chunk: Chunk, strict: bool) -> list[Result]:
         body = chunk.body()
         attempt = _core.Attempt("fail")
-        for number in range(self.retries + 1):
+        for number in range(self.options.retries + 1):
             if number:
                 await asyncio.sleep(
-                    _core.delay_s(number - 1, self.backoff_s, attempt.retry_after_s, self._rng)
+                    _core.delay_s(
+                        number - 1, self.options.backoff_s, attempt.retry_after_s, self._rng
+                    )
                 )
             try:
                 async with self._slots:

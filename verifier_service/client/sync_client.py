@@ -33,19 +33,10 @@ class VerifierClient:
         backoff_s: float = 0.5,
         raise_on_error: bool = False,
     ) -> None:
-        _core.check_settings(chunk_items, max_concurrency, retries, backoff_s)
-        self.base_url = base_url.rstrip("/")
-        self.chunk_items = chunk_items
-        self.max_concurrency = max_concurrency
-        self.retries = retries
-        self.backoff_s = backoff_s
-        self.raise_on_error = raise_on_error
-        self._http = httpx.Client(
-            base_url=self.base_url,
-            headers=_core.headers(token),
-            timeout=_core.timeout(timeout_s),
-            limits=httpx.Limits(max_connections=max_concurrency * 2),
+        self.options = _core.Options(
+            base_url.rstrip("/"), chunk_items, max_concurrency, retries, backoff_s, raise_on_error
         )
+        self._http = httpx.Client(**self.options.http(token, timeout_s))
         self._slots = threading.BoundedSemaphore(max_concurrency)
         self._pool = ThreadPoolExecutor(
             max_workers=max_concurrency, thread_name_prefix="verifier-client"
@@ -57,8 +48,8 @@ class VerifierClient:
         self, items: Sequence[ItemLike], *, raise_on_error: bool | None = None
     ) -> list[Result]:
         """One typed result (`MathResult` or `CodeResult`) per item, in order."""
-        strict = self.raise_on_error if raise_on_error is None else raise_on_error
-        chunks = _core.split(items, self.chunk_items)
+        strict = self.options.raise_on_error if raise_on_error is None else raise_on_error
+        chunks = _core.split(items, self.options.chunk_items)
         if len(chunks) <= 1:
             return [result for chunk in chunks for result in self._send(chunk, strict)]
         futures = [self._pool.submit(self._send, chunk, strict) for chunk in chunks]
@@ -77,11 +68,11 @@ class VerifierClient:
     def _send(self, chunk: Chunk, strict: bool) -> list[Result]:
         body = chunk.body()
         attempt = _core.Attempt("fail")
-        for number in range(self.retries + 1):
+        for number in range(self.options.retries + 1):
             if number:
                 with self._rng_lock:
                     pause = _core.delay_s(
-                        number - 1, self.backoff_s, attempt.retry_after_s, self._rng
+                        number - 1, self.options.backoff_s, attempt.retry_after_s, self._rng
                     )
                 time.sleep(pause)
             try:
