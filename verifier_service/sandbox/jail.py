@@ -243,6 +243,8 @@ class Jail:
         finally:
             if leaf is not None:
                 self.cgroups.sweep(leaf)
+        if result.jail_log:  # nsjail's fatal line does not say what it failed to launch
+            result = replace(result, jail_log=f"{result.jail_log} (launching {request.command[0]})")
         return self._with_peak(result, leaf, baseline)
 
     def _warm_jail(self, limits: RunLimits, mounts: tuple[JailMount, ...]) -> WarmJail | None:
@@ -264,7 +266,9 @@ class Jail:
             self._retire(warm, failed=True)
             raise
         self._retire(warm)
-        return replace(result, jail_log=failed) if failed and not result.jail_log else result
+        if failed:
+            result = replace(result, jail_log="\n".join(filter(None, (result.jail_log, failed))))
+        return result
 
     def _retire(self, warm: WarmJail, *, failed: bool = False) -> None:
         if self.warm is not None:
