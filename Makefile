@@ -16,7 +16,7 @@ worker: install
 test: install lint typecheck validate-deploy pytest
 
 install:
-	@EXTRAS=dev,train scripts/install.sh
+	@EXTRAS=dev,train,hf scripts/install.sh
 	@scripts/install_toolchains.sh
 	@scripts/install_deploy_tools.sh
 

@@ -3,12 +3,14 @@
     python benchmarks/grpo_train.py --config gpu --output benchmarks/results/grpo_gpu.txt
 
 Prints steps/s, samples/s, the fraction of step time spent waiting on rewards after generation,
-and greedy held-out accuracy before and after GRPO. Needs the `train` extra.
+held-out accuracy before and after GRPO (greedy, and one sample per problem at the training
+temperature) and how the completions' length moved. Needs the `train` extra.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 from dataclasses import replace
@@ -63,9 +65,37 @@ def main() -> int:
         f"greedy accuracy on {summary['eval_size']} held-out problems: "
         f"{summary['accuracy_before']:.3f} before GRPO, {summary['accuracy_after']:.3f} after"
     )
+    out(
+        f"sampled accuracy (one sample per problem at temperature {config.temperature}): "
+        f"{summary['sampled_accuracy_before']:.3f} before GRPO, "
+        f"{summary['sampled_accuracy_after']:.3f} after"
+    )
+    out(
+        f"greedy answers showing worked steps: {summary['worked_share_before']:.3f} before GRPO, "
+        f"{summary['worked_share_after']:.3f} after"
+    )
+    out(_trajectory(Path(config.out_dir) / "metrics.jsonl"))
     out(f"unscored samples: {summary['unscored_samples']}; run directory {config.out_dir}")
     out.close()
     return 0
+
+
+def _trajectory(metrics: Path) -> str:
+    """Training reward and completion length, first steps against last ones."""
+    records = [json.loads(line) for line in metrics.read_text().splitlines() if line]
+    if not records:
+        return "no GRPO steps"
+    window = max(1, len(records) // 8)
+
+    def mean(key: str, part: list[dict[str, float]]) -> float:
+        return sum(r[key] for r in part) / len(part)
+
+    first, last = records[:window], records[-window:]
+    return (
+        f"steps 1-{window} -> last {window}: sampled training accuracy "
+        f"{mean('accuracy', first):.3f} -> {mean('accuracy', last):.3f}, completion tokens "
+        f"{mean('completion_tokens_mean', first):.1f} -> {mean('completion_tokens_mean', last):.1f}"
+    )
 
 
 if __name__ == "__main__":

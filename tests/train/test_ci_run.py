@@ -66,17 +66,24 @@ def test_ci_config_trains_end_to_end(
     assert (run / "reward.png").read_bytes().startswith(b"\x89PNG")
     assert json.loads((run / "summary.json").read_text()) == summary
     assert 0.0 <= summary["accuracy_before"] <= 1.0 and summary["eval_size"] == config.eval_size
+    for key in ("accuracy", "sampled_accuracy", "worked_share"):
+        assert 0.0 <= summary[f"{key}_before"] <= 1.0 and 0.0 <= summary[f"{key}_after"] <= 1.0
 
-    # every sample and both evaluations were scored by this service
-    expected = config.steps * records[0]["samples"] + 2 * config.eval_size
+    # every sample and both evaluations (greedy and sampled, before and after) were scored here
+    expected = config.steps * records[0]["samples"] + 4 * config.eval_size
     assert math_items_scored(client) - scored_before >= expected
 
 
-def test_worked_solutions_are_scored_correct_by_the_service(client: httpx.Client) -> None:
+@pytest.mark.parametrize("worked", [True, False])
+def test_warm_up_solutions_are_scored_correct_by_the_service(
+    client: httpx.Client, worked: bool
+) -> None:
     problems = make_problems(11, 40, ("add", "sub", "mul", "div"), 3)
-    items = [{"task": "math", "response": p.solution(), "reference": p.reference} for p in problems]
+    items = [
+        {"task": "math", "response": p.solution(worked), "reference": p.reference} for p in problems
+    ]
     items += [
-        {"task": "math", "response": p.solution(), "reference": str(p.answer + 1)}
+        {"task": "math", "response": p.solution(worked), "reference": str(p.answer + 1)}
         for p in problems[:10]
     ]
     results = client.post("/v1/verify", json={"items": items}).json()["results"]

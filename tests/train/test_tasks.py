@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from verifier_service.train.config import OPS
+import pytest
+
+from verifier_service.train.config import OPS, TrainConfig
 from verifier_service.train.tasks import make_problems
 
 ANSWER = re.compile(r"The answer is (-?\d+)\.$")
@@ -44,3 +46,15 @@ def test_addition_columns_carry() -> None:
 def test_same_seed_same_problems() -> None:
     assert make_problems(3, 50, OPS, 3) == make_problems(3, 50, OPS, 3)
     assert make_problems(3, 50, OPS, 3) != make_problems(4, 50, OPS, 3)
+
+
+def test_a_direct_solution_is_the_answer_alone() -> None:
+    for problem in make_problems(5, 50, OPS, 3):
+        assert problem.solution(worked=False) == f" The answer is {problem.answer}."
+        assert "=" in problem.solution() and problem.solution().endswith(problem.solution(False))
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.0])
+def test_the_direct_share_of_the_warm_up_is_checked(share: float) -> None:
+    with pytest.raises(ValueError, match="sft_direct_fraction"):
+        TrainConfig(sft_direct_fraction=share)

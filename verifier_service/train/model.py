@@ -7,7 +7,9 @@ marks real tokens. Positions count real tokens only, so padding never shifts a s
 from __future__ import annotations
 
 import importlib
+import inspect
 import math
+import os
 import string
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -193,26 +195,51 @@ class CharPolicy:
 
 
 class HFPolicy:
-    """A local Hugging Face causal LM (`--model PATH`); needs `transformers` installed.
+    """A local Hugging Face causal LM (`--model PATH`); needs `transformers` (the `hf` extra).
 
-    Not exercised by the test suite (no weights can be downloaded here).
+    The weights are loaded in float32 whatever the checkpoint's dtype (bf16 runs use autocast, as
+    for the character-level model), with every dropout off: the old log-probabilities are taken in
+    eval mode and the update runs in train mode, so dropout would make the ratio noisy. Sampling is
+    plain softmax(logits / temperature): the checkpoint's generation defaults (top-k, top-p,
+    repetition penalty, ...) are dropped, so that the log-probabilities the trainer computes are
+    those of the distribution the completions were drawn from.
     """
 
     def __init__(self, path: str, device: torch.device) -> None:
         try:
             transformers: Any = importlib.import_module("transformers")
         except ImportError as error:
-            raise SystemExit("--model needs the transformers package installed") from error
-        self.tokenizer: Any = transformers.AutoTokenizer.from_pretrained(path)
-        self.model = transformers.AutoModelForCausalLM.from_pretrained(path).to(device)
-        if self.tokenizer.eos_token_id is None:
+            raise SystemExit(
+                "--model needs the transformers package (pip install 'verifier-service[hf]')"
+            ) from error
+        if not os.path.isdir(path):  # else transformers would take it for a Hub name
+            raise SystemExit(f"--model {path}: not a directory (a local model is needed)")
+        self._generation_config: Any = transformers.GenerationConfig
+        local = {"local_files_only": True}  # never download
+        self.tokenizer: Any = transformers.AutoTokenizer.from_pretrained(path, **local)
+        config = transformers.AutoConfig.from_pretrained(path, **local)
+        _disable_dropout(config)
+        self.model: Any = transformers.AutoModelForCausalLM.from_pretrained(
+            path, config=config, dtype=torch.float32, **local
+        ).to(device)
+        eos = self.tokenizer.eos_token_id
+        if eos is None:
             raise SystemExit(f"{path}: the tokenizer has no end-of-sequence token")
-        self.eos_id = int(self.tokenizer.eos_token_id)
+        self.eos_id = int(eos)
         pad = self.tokenizer.pad_token_id
+        # without a padding token, pad with end of text: padding is marked by `attention` anyway
         self.pad_id = int(pad) if pad is not None else self.eos_id
+        bos = self.tokenizer.bos_token_id
+        self.model.generation_config = self._generation_config(
+            bos_token_id=bos, eos_token_id=self.eos_id, pad_token_id=self.pad_id
+        )
+        forward = inspect.signature(self.model.forward).parameters
+        self._takes_positions = "position_ids" in forward
 
     def encode_prompt(self, text: str) -> list[int]:
         ids: list[int] = self.tokenizer(text, add_special_tokens=True)["input_ids"]
+        if len(ids) > 1 and ids[-1] == self.eos_id:  # a tokenizer that appends end of text
+            ids = ids[:-1]
         return ids
 
     def encode_target(self, text: str) -> list[int]:
@@ -224,38 +251,53 @@ class HFPolicy:
         return text
 
     def logits(self, tokens: Tensor, attention: Tensor, model: nn.Module | None = None) -> Tensor:
-        positions = (attention.long().cumsum(dim=1) - 1).clamp(min=0)
-        out: Tensor = (model or self.model)(
-            input_ids=tokens, attention_mask=attention, position_ids=positions
-        ).logits
+        inputs: dict[str, Tensor] = {"input_ids": tokens, "attention_mask": attention}
+        if self._takes_positions:
+            # positions count real tokens only: left padding never shifts a sequence
+            inputs["position_ids"] = (attention.long().cumsum(dim=1) - 1).clamp(min=0)
+        out: Tensor = (model or self.model)(**inputs, use_cache=False).logits
         return out
 
     @torch.no_grad()
     def generate(
         self, prompts: Tensor, attention: Tensor, max_new: int, temperature: float, greedy: bool
     ) -> Tensor:
+        """Completions [B, max_new] (pad after the end of text), with `model.generate`."""
         sampling: dict[str, Any] = (
             {"do_sample": False}
             if greedy
             else {"do_sample": True, "temperature": temperature, "top_k": 0, "top_p": 1.0}
         )
-        sequences: Tensor = self.model.generate(
-            input_ids=prompts,
-            attention_mask=attention,
+        generation_config = self._generation_config(
             max_new_tokens=max_new,
-            pad_token_id=self.pad_id,
+            bos_token_id=self.model.generation_config.bos_token_id,
             eos_token_id=self.eos_id,
+            pad_token_id=self.pad_id,
             **sampling,
+        )
+        sequences: Tensor = self.model.generate(
+            input_ids=prompts, attention_mask=attention, generation_config=generation_config
         )
         completions = sequences[:, prompts.shape[1] :]
         out = torch.full(
             (prompts.shape[0], max_new), self.pad_id, dtype=torch.long, device=prompts.device
         )
         out[:, : completions.shape[1]] = completions
-        # generate pads after the end token with pad_id, which may equal eos_id: keep one eos
-        ended = (out == self.eos_id).long().cumsum(dim=1)
-        after_end = (ended - (out == self.eos_id).long()) > 0
+        # generate pads finished rows with pad_id already; make sure of it (pad_id may be eos_id:
+        # then the completion ends at the first one, as completion_mask reads it)
+        is_eos = (out == self.eos_id).long()
+        after_end = (is_eos.cumsum(dim=1) - is_eos) > 0
         return out.masked_fill(after_end, self.pad_id)
+
+
+def _disable_dropout(config: Any) -> None:
+    """Set every dropout probability of a Hugging Face config (and its sub-configs) to 0."""
+    for name, value in vars(config).items():
+        lowered = name.lower()
+        if isinstance(value, float) and ("dropout" in lowered or lowered.endswith("pdrop")):
+            setattr(config, name, 0.0)
+        elif hasattr(value, "to_dict") and hasattr(value, "model_type"):
+            _disable_dropout(value)
 
 
 def make_policy(config: TrainConfig, device: torch.device) -> Policy:

@@ -25,8 +25,11 @@ class Problem:
     def reference(self) -> str:
         return str(self.answer)
 
-    def solution(self) -> str:
-        """The worked solution the warm-up imitates; it ends with "The answer is N."."""
+    def solution(self, worked: bool = True) -> str:
+        """The solution the warm-up imitates, ending with "The answer is N.": worked step by
+        step, or (`worked=False`) the answer alone, as a model answering at a glance would."""
+        if not worked:
+            return f" The answer is {self.answer}."
         steps = {"add": _add_steps, "sub": _sub_steps, "mul": _mul_steps, "div": _div_steps}
         return f" {steps[self.op](self.a, self.b)} The answer is {self.answer}."
 

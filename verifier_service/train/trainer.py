@@ -137,7 +137,12 @@ class Trainer:
         for _ in _progress(range(config.sft_steps), config.progress, "warm-up"):
             problems = self._problems(config.sft_batch)
             prompts = [self.policy.encode_prompt(p.prompt) for p in problems]
-            targets = [self.policy.encode_target(p.solution()) for p in problems]
+            targets = [
+                self.policy.encode_target(
+                    p.solution(self._rng.random() >= config.sft_direct_fraction)
+                )
+                for p in problems
+            ]
             prompt, prompt_attention = pad_left(prompts, self.policy.pad_id, self.device)
             width = max(len(t) for t in targets)
             target = torch.full((len(targets), width), self.policy.pad_id, dtype=torch.long)
@@ -166,16 +171,25 @@ class Trainer:
 
     # -- evaluation ------------------------------------------------------------------------
     def evaluate(self, tag: str) -> dict[str, float]:
-        """Greedy accuracy on the fixed held-out set, judged by the service."""
-        pending: list[Future[list[float | None]]] = []
-        for start in range(0, len(self.eval_problems), EVAL_BATCH):
-            problems = self.eval_problems[start : start + EVAL_BATCH]
-            texts = self._generate(problems, 1, greedy=True)[4]
-            pending.append(self.rewards.submit(self._items(texts, problems, f"{tag}-{start}")))
-        rewards = [r for future in pending for r in future.result()]
-        scored = [r for r in rewards if r is not None]
-        accuracy = sum(r >= 1.0 for r in scored) / max(1, len(scored))
-        return {"accuracy": accuracy, "scored": len(scored), "unscored": len(rewards) - len(scored)}
+        """Accuracy on the fixed held-out set, judged by the service: greedy, and one sample
+        per problem at the training temperature (what GRPO's reward measures); and the share
+        of greedy answers that show worked steps (an `=`) rather than the answer alone."""
+        pending: dict[bool, list[Future[list[float | None]]]] = {True: [], False: []}
+        worked = 0
+        for greedy, runs in pending.items():
+            for start in range(0, len(self.eval_problems), EVAL_BATCH):
+                problems = self.eval_problems[start : start + EVAL_BATCH]
+                texts = self._generate(problems, 1, greedy=greedy)[4]
+                worked += sum("=" in text for text in texts) if greedy else 0
+                items = self._items(texts, problems, f"{tag}-{greedy:d}-{start}")
+                runs.append(self.rewards.submit(items))
+        greedy_rewards = [r for future in pending[True] for r in future.result()]
+        sampled_rewards = [r for future in pending[False] for r in future.result()]
+        return {
+            "accuracy": _accuracy(greedy_rewards),
+            "sampled_accuracy": _accuracy(sampled_rewards),
+            "worked_share": worked / len(self.eval_problems),
+        }
 
     # -- GRPO ------------------------------------------------------------------------------
     def _rollouts(self, step: int) -> tuple[list[Rollouts], float, list[Problem]]:
@@ -279,7 +293,7 @@ class Trainer:
             "step_s": round(step_s, 4),
             **{key: round(value, 6) for key, value in losses.items()},
             "reward_mean": sum(scored) / len(scored),
-            "accuracy": sum(r >= 1.0 for r in scored) / len(scored),
+            "accuracy": _accuracy(rewards),
             "samples": len(rewards),
             "unscored": len(rewards) - len(scored),
             "samples_per_s": round(len(rewards) / step_s, 2),
@@ -334,6 +348,10 @@ class Trainer:
             **warm_up,
             "accuracy_before": before["accuracy"],
             "accuracy_after": after["accuracy"],
+            "sampled_accuracy_before": before["sampled_accuracy"],
+            "sampled_accuracy_after": after["sampled_accuracy"],
+            "worked_share_before": before["worked_share"],
+            "worked_share_after": after["worked_share"],
             "eval_size": len(self.eval_problems),
             "steps": len(records),
             "grpo_s": round(grpo_s, 2),
@@ -349,6 +367,12 @@ class Trainer:
 
     def _checkpoint(self, path: Path, step: int) -> None:
         save_checkpoint(path, step, self.policy.model, self.optimizer, asdict(self.config))
+
+
+def _accuracy(rewards: list[float | None]) -> float:
+    """Share of the scored samples judged correct (a None reward was not scored)."""
+    scored = [r for r in rewards if r is not None]
+    return sum(r >= 1.0 for r in scored) / max(1, len(scored))
 
 
 def _progress(steps: range, enabled: bool, label: str) -> Iterator[int]:
