@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tests.support.server import START_TIMEOUT_S
+from tests.support.server import running_asgi
 from verifier_service.api import create_app
 from verifier_service.config import Settings
 from verifier_service.service import Service
@@ -64,24 +60,6 @@ def serve(settings: Settings, port: int, calls: Calls | None = None) -> Iterator
     """The embedded service behind uvicorn on 127.0.0.1:`port` (reusable once stopped)."""
     calls = calls if calls is not None else Calls()
     service = Service(settings)
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", port))
-    config = uvicorn.Config(
-        Recorder(create_app(service), calls), log_level="warning", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            listener.close()
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
-        yield Served(f"http://127.0.0.1:{port}", service, calls)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        listener.close()
+    app = Recorder(create_app(service), calls)
+    with running_asgi(app, port=port, lifespan="on") as base_url:
+        yield Served(base_url, service, calls)

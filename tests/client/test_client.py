@@ -12,10 +12,14 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from tests.api.test_hostile_math import SLOW_TO_JUDGE
 from tests.client.support import Calls, Served, serve
-from tests.support.server import RunningServer, free_port
+from tests.support.server import RunningServer, free_port, running_asgi
 from verifier_service.client import (
     AsyncVerifierClient,
     CodeItem,
@@ -200,14 +204,107 @@ def test_a_server_that_never_comes_back_gives_none_never_zero() -> None:
             (CodeResult, "b", "error"),
         ]
         assert all("ConnectError" in r.reason for r in results)
-        with pytest.raises(VerifierUnavailableError, match="3 attempt"):
+        with pytest.raises(VerifierUnavailableError, match="3 attempt") as caught:
             client.verify(items, raise_on_error=True)
+        assert caught.value.status_code is None  # no reply at all
 
     async def run() -> list[float | None]:
         async with AsyncVerifierClient(url, retries=1, backoff_s=0.01, chunk_items=1) as client:
             return await client.rewards(items)
 
     assert asyncio.run(run()) == [None, None]
+
+
+class AnswersWith:
+    """A real HTTP app whose every POST /v1/verify answers `status` with a JSON error (what a
+    crashed server or a proxy in front of the service can send); records each request's
+    Idempotency-Key, so `keys` counts the requests and tells chunks apart."""
+
+    MESSAGE = "internal error: the scorer crashed"
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+        self.keys: list[str | None] = []
+        self.app = Starlette(routes=[Route("/v1/verify", self.verify, methods=["POST"])])
+
+    async def verify(self, request: Request) -> JSONResponse:
+        await request.body()
+        self.keys.append(request.headers.get("idempotency-key"))
+        return JSONResponse({"error": self.MESSAGE}, status_code=self.status)
+
+
+FAULTY = [math(r"\boxed{2}", "2", id="a"), code(PY_SUM, id="b")]
+
+
+def assert_unavailable(results: list[MathResult | CodeResult], reason: str) -> None:
+    """Documented in docs/client.md: reward None, verdict error, never 0."""
+    assert [(type(r), r.id, r.reward, r.verdict) for r in results] == [
+        (MathResult, "a", None, "error"),
+        (CodeResult, "b", None, "error"),
+    ]
+    assert all(r.reason == f"verifier unavailable: {reason}" for r in results), results
+
+
+def test_sync_a_500_is_sent_once_and_gives_none_or_raises() -> None:
+    failing = AnswersWith(500)
+    with (
+        running_asgi(failing.app) as url,
+        VerifierClient(url, retries=3, backoff_s=0.01) as client,
+    ):
+        results = client.verify(FAULTY)
+        assert len(failing.keys) == 1  # not retried
+        assert_unavailable(results, f"HTTP 500: {AnswersWith.MESSAGE}")
+        assert client.rewards(FAULTY) == [None, None]
+        assert len(failing.keys) == 2
+        with pytest.raises(VerifierUnavailableError, match="after 1 attempt") as caught:
+            client.verify(FAULTY, raise_on_error=True)
+    assert len(failing.keys) == 3
+    assert f"HTTP 500: {AnswersWith.MESSAGE}" in caught.value.message
+    assert caught.value.status_code == 500
+
+
+def test_async_a_500_is_sent_once_per_chunk_and_gives_none_or_raises() -> None:
+    failing = AnswersWith(500)
+
+    async def run() -> list[MathResult | CodeResult]:
+        async with AsyncVerifierClient(url, retries=3, backoff_s=0.01, chunk_items=1) as client:
+            results = await client.verify(FAULTY)
+            assert len(failing.keys) == 2 and len(set(failing.keys)) == 2  # each chunk once
+            with pytest.raises(VerifierUnavailableError, match="after 1 attempt") as caught:
+                await client.verify(FAULTY[:1], raise_on_error=True)
+            assert f"HTTP 500: {AnswersWith.MESSAGE}" in caught.value.message
+            assert caught.value.status_code == 500
+            return results
+
+    with running_asgi(failing.app) as url:
+        results = asyncio.run(run())
+    assert len(failing.keys) == 3
+    assert_unavailable(results, f"HTTP 500: {AnswersWith.MESSAGE}")
+
+
+@pytest.mark.parametrize("status", [429, 502, 503, 504])
+def test_the_retried_statuses_are_sent_once_plus_each_retry(status: int) -> None:
+    """The counterpart of the 500 tests: the same server, a status the client retries."""
+    failing = AnswersWith(status)
+    with running_asgi(failing.app) as url:
+        with VerifierClient(url, retries=2, backoff_s=0.01) as client:
+            results = client.verify(FAULTY)
+        assert len(failing.keys) == 3 and len(set(failing.keys)) == 1  # one chunk, one key
+
+        async def run() -> list[float | None]:
+            async with AsyncVerifierClient(url, retries=2, backoff_s=0.01) as client:
+                return await client.rewards(FAULTY)
+
+        assert asyncio.run(run()) == [None, None]
+    assert len(failing.keys) == 6
+    assert_unavailable(results, f"HTTP {status}: {AnswersWith.MESSAGE}")
+    with (
+        running_asgi(failing.app) as url,
+        VerifierClient(url, retries=0) as client,
+        pytest.raises(VerifierUnavailableError) as caught,
+    ):
+        client.verify(FAULTY, raise_on_error=True)
+    assert caught.value.status_code == status
 
 
 def test_429_retry_after_is_honoured_until_the_request_is_admitted(strict: Served) -> None:

@@ -58,6 +58,7 @@ class Attempt:
     results: list[Result] | None = None
     reason: str = ""
     retry_after_s: float | None = None
+    status_code: int | None = None  # the last reply's HTTP status, if there was a reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,7 @@ def judge(reply: httpx.Response, chunk: Chunk) -> Attempt:
             "retry",
             reason=f"HTTP {status}: {message}",
             retry_after_s=retry_after(reply.headers.get("retry-after")),
+            status_code=status,
         )
     if status in (401, 403):
         raise VerifierAuthError(f"HTTP {status}: {message}", status_code=status)
@@ -141,7 +143,7 @@ def judge(reply: httpx.Response, chunk: Chunk) -> Attempt:
             status_code=status,
             detail=_shifted_detail(reply, chunk.offset),
         )
-    return Attempt("fail", reason=f"HTTP {status}: {message}")
+    return Attempt("fail", reason=f"HTTP {status}: {message}", status_code=status)
 
 
 def _parse(reply: httpx.Response, chunk: Chunk) -> Attempt:
@@ -186,10 +188,11 @@ def error_results(chunk: Chunk, reason: str) -> list[Result]:
     return results
 
 
-def unavailable(chunk: Chunk, reason: str, attempts: int) -> VerifierUnavailableError:
+def unavailable(chunk: Chunk, attempt: Attempt, attempts: int) -> VerifierUnavailableError:
     return VerifierUnavailableError(
         f"items {chunk.offset}..{chunk.offset + len(chunk.items) - 1} could not be scored "
-        f"after {attempts} attempt(s): {reason}"
+        f"after {attempts} attempt(s): {attempt.reason}",
+        status_code=attempt.status_code,
     )
 
 

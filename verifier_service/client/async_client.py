@@ -104,7 +104,7 @@ class AsyncVerifierClient:
             if attempt.action == "fail":
                 break
         if strict:
-            raise _core.unavailable(chunk, attempt.reason, number + 1)
+            raise _core.unavailable(chunk, attempt, number + 1)
         return _core.error_results(chunk, attempt.reason)
 
     async def aclose(self) -> None:

@@ -9,7 +9,9 @@ The tree::
     │                              caller's bug; `message` is the server's, naming the field
     │                              with indices counted in the caller's whole batch
     ├── VerifierUnavailableError   the service could not be reached or kept failing (connection
-    │                              refused, timeouts, 5xx, 429/503 past every retry); raised only
+    │                              refused, timeouts, 429/502/503/504 past every retry), or
+    │                              answered another 5xx (500: not retried); `status_code` is the
+    │                              last reply's status (None without a reply); raised only
     │                              with `raise_on_error=True` (otherwise the affected items come
     │                              back with `reward=None`, `verdict="error"`), and by the verl
     │                              single-item adapter, which must return a float
@@ -59,7 +61,8 @@ class VerifierRequestError(VerifierError):
 
 class VerifierUnavailableError(VerifierError):
     """The service could not score the items: every retry failed (connection refused,
-    timeouts, 5xx, or 429/503 for longer than the retries last)."""
+    timeouts, 429/502/503/504 for longer than the retries last), or it answered a 5xx that
+    is not retried (500). `status_code` is the last reply's HTTP status, None without one."""
 
 
 class VerifierUnscoredError(VerifierError):

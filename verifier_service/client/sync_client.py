@@ -91,7 +91,7 @@ class VerifierClient:
             if attempt.action == "fail":
                 break
         if strict:
-            raise _core.unavailable(chunk, attempt.reason, number + 1)
+            raise _core.unavailable(chunk, attempt, number + 1)
         return _core.error_results(chunk, attempt.reason)
 
     def close(self) -> None:
