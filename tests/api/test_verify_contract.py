@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -157,3 +158,27 @@ def test_service_endpoints(client: httpx.Client) -> None:
     assert "verifier_item_latency_seconds_bucket" in metrics
     assert 'verifier_requests_total{route="/v1/verify",status="200"}' in metrics
     assert 'verifier_requests_total{route="/v1/jobs/{job_id}",status="404"}' in metrics
+
+
+def test_a_lone_surrogate_anywhere_is_a_422_naming_the_field(client: httpx.Client) -> None:
+    # JSON's \ud800 escape parses to a lone surrogate: no answer, program or input can be
+    # written out with one, so it is the caller's bad data, never a fault of the batch.
+    headers = {"content-type": "application/json"}
+    code = {
+        "task": "code",
+        "response": "```python\nprint(input())\n```",
+        "tests": {"kind": "stdio", "cases": [{"stdin": "1\n", "stdout": "1\n"}]},
+    }
+    bad_case = {"kind": "stdio", "cases": [{"stdin": "\ud800", "stdout": "1\n"}]}
+    for item, field in (
+        (math_item("\\boxed{1}\ud800", "1"), "items.0.math.response"),
+        (math_item("\\boxed{1}", ["1", "x\udfff"]), "items.0.math.reference"),
+        ({**code, "response": "print(1) # \ud800"}, "items.0.code.response"),
+        ({**code, "tests": bad_case}, "items.0.code.tests.stdio.cases.0.stdin"),
+    ):
+        body = json.dumps({"items": [item, math_item("\\boxed{2}", "2")]})
+        reply = client.post("/v1/verify", content=body, headers=headers)
+        assert reply.status_code == 422, (field, reply.text)
+        assert field in reply.json()["error"], reply.json()
+        assert "lone surrogate" in reply.json()["error"]
+    assert [r["verdict"] for r in verify(client, code)] == ["accepted"]

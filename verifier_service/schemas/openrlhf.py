@@ -11,18 +11,20 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from verifier_service.schemas.text import CheckedEntry, TextModel
 
-class RewardRequest(BaseModel):
+
+class RewardRequest(TextModel):
     model_config = ConfigDict(extra="ignore")
 
-    query: list[str] = Field(
+    query: list[CheckedEntry[str]] = Field(
         min_length=1, description="Prompt + response, one per sample (what OpenRLHF decodes)."
     )
-    prompts: list[str] = Field(
+    prompts: list[CheckedEntry[str]] = Field(
         description="The prompt of each query; stripped from the start of its query to get the "
         "response (the whole query is the response when it does not start with its prompt)."
     )
-    labels: list[Any] = Field(
+    labels: list[CheckedEntry[Any]] = Field(
         description="One per query. A string (or a list of acceptable strings) is a math "
         "reference answer. A JSON object with `task`, or a string holding one, is a "
         "`/v1/verify` item without its `response` (for example a code item with its `tests`)."

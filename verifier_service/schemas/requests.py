@@ -7,12 +7,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from verifier_service.math.options import MathOptions
+from verifier_service.schemas.text import TextModel
 
 ItemId = Annotated[str | int | None, Field(description="Echoed back in the item's result.")]
 MAX_REFERENCES = 64
 
 
-class MathItem(BaseModel):
+class MathItem(TextModel):
     """A model output to check against one or several acceptable final answers."""
 
     model_config = ConfigDict(extra="ignore")
@@ -30,12 +31,12 @@ class MathItem(BaseModel):
         return [self.reference] if isinstance(self.reference, str) else self.reference
 
 
-class StdioCase(BaseModel):
+class StdioCase(TextModel):
     stdin: str = ""
     stdout: str
 
 
-class CheckerProgram(BaseModel):
+class CheckerProgram(TextModel):
     language: str
     source: str
 
@@ -43,7 +44,7 @@ class CheckerProgram(BaseModel):
 StdioChecker = Literal["tokens", "exact", "lines", "float", "unordered_lines"]
 
 
-class StdioTests(BaseModel):
+class StdioTests(TextModel):
     kind: Literal["stdio"]
     cases: list[StdioCase] = Field(min_length=1)
     checker: StdioChecker | CheckerProgram = "tokens"
@@ -51,12 +52,12 @@ class StdioTests(BaseModel):
     rel_tol: float | None = Field(None, ge=0)
 
 
-class FunctionalCase(BaseModel):
+class FunctionalCase(TextModel):
     args: list[Any] = Field(default_factory=list)
     expected: Any
 
 
-class FunctionalTests(BaseModel):
+class FunctionalTests(TextModel):
     kind: Literal["functional"]
     entry_point: str = Field(
         min_length=1,
@@ -67,7 +68,7 @@ class FunctionalTests(BaseModel):
     cases: list[FunctionalCase] = Field(min_length=1)
 
 
-class AssertTests(BaseModel):
+class AssertTests(TextModel):
     kind: Literal["assert"]
     code: str = Field(min_length=1, description="Test code in the program's language.")
 
@@ -81,7 +82,7 @@ class CodeLimits(BaseModel):
     output_mb: float = Field(8, gt=0, le=256, description="stdout + stderr per test run.")
 
 
-class CodeItem(BaseModel):
+class CodeItem(TextModel):
     """A model output holding a program to run against tests."""
 
     model_config = ConfigDict(extra="ignore")

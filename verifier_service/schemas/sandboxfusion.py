@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from verifier_service.schemas.text import TextModel
+
 MAX_RUN_TIMEOUT_S = 60
 MIN_MEMORY_MB = 16
 MAX_MEMORY_MB = 8192
@@ -18,7 +20,7 @@ CommandRunStatus = Literal["Finished", "Error", "TimeLimitExceeded"]
 RunStatus = Literal["Success", "Failed", "SandboxError"]
 
 
-class RunCodeRequest(BaseModel):
+class RunCodeRequest(TextModel):
     model_config = ConfigDict(extra="ignore")
 
     code: str = Field(examples=['print("hello")'], description="The program's source.")
