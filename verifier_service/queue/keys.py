@@ -30,3 +30,12 @@ def arrivals(reply_to: str) -> str:
 def job(job_id: str) -> str:
     """Hash of a job's metadata: total items, chunk count, creation time."""
     return f"{PREFIX}job:{job_id}"
+
+
+IDEMPOTENCY_ANSWERED = f"{PREFIX}idempotency-answered"  # sorted set: slot key -> time answered
+
+
+def idempotency(slot: str) -> str:
+    """Hash of one Idempotency-Key slot: fingerprint and owner while it is being answered,
+    fingerprint, status, media type and body once answered (expiring with the TTL)."""
+    return f"{PREFIX}idempotency:{slot}"
