@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     max_pending_items: int = Field(
         200_000, ge=1, description="Items in flight past which new requests get 429."
     )
+    max_concurrent_scoring: int = Field(
+        256,
+        ge=1,
+        description="Threads for blocking scoring calls (one per request being scored), apart "
+        "from the threads health checks run on; a request past them waits for one.",
+    )
     math_workers: int = Field(
         default_factory=_default_workers, ge=1, description="Math worker processes."
     )
@@ -118,6 +124,21 @@ class Settings(BaseSettings):
     )
     job_ttl_s: float = Field(3600.0, gt=0, description="How long finished job results are kept.")
     max_jobs: int = Field(1000, ge=1, description="Jobs kept at once (running and finished).")
+    idempotency_ttl_s: float = Field(
+        300.0,
+        gt=0,
+        description="How long the response to a request with an `Idempotency-Key` is kept "
+        "for replay.",
+    )
+    idempotency_max_keys: int = Field(
+        10_000, ge=1, description="Idempotency keys remembered at once (oldest forgotten first)."
+    )
+    idempotency_max_bytes: int = Field(
+        256 * 1024 * 1024,
+        ge=0,
+        description="Embedded mode: most bytes of stored responses kept for replay (oldest "
+        "forgotten first); in queue mode Redis keeps them, bounded by the TTL and key count.",
+    )
     log_level: str = Field("info", description="Log level of the service.")
 
     @model_validator(mode="after")

@@ -74,6 +74,12 @@ class Metrics:
             "Chunks moved to the dead-letter stream after too many deliveries.",
             registry=self.registry,
         )
+        self.idempotent_replays = Counter(
+            "verifier_idempotent_replays",
+            "Responses replayed for a repeated Idempotency-Key instead of scoring again.",
+            ["route"],
+            registry=self.registry,
+        )
         self.in_flight = Gauge(
             "verifier_items_in_flight",
             "Items accepted and not yet answered.",

@@ -1,5 +1,6 @@
 """Trainer-compatible routes through a real server: OpenRLHF's /get_reward, SandboxFusion's
-/run_code (what verl's code reward calls)."""
+/run_code (what verl's code reward calls). Their fault statuses (501, 503) are caused for real
+in test_trainer_route_faults.py."""
 
 from __future__ import annotations
 
@@ -8,14 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import HTTPException
 
 from tests.support.api import math_item, verify
 from tests.support.server import RunningServer
-from verifier_service.api.routes.openrlhf import to_response
-from verifier_service.api.routes.sandboxfusion import runner_of
-from verifier_service.schemas.results import CodeResult, MathResult
 
+JSON = {"content-type": "application/json"}
 PROMPT = "<|user|>Compute 1+2. Put the final answer in \\boxed{}, e.g. \\boxed{3}.<|assistant|>"
 
 
@@ -130,16 +128,32 @@ def test_an_unusable_reference_is_a_422_naming_the_label(client: httpx.Client) -
     assert reply.json()["detail"][0]["field"] == "labels.0"
 
 
-def test_an_unscored_item_is_a_503_never_a_zero() -> None:
-    results: list[MathResult | CodeResult] = [
-        MathResult(id=0, reward=1.0, verdict="correct", reason="", elapsed_ms=1.0),
-        CodeResult(id=1, reward=None, verdict="error", reason="the sandbox failed", elapsed_ms=1),
-    ]
-    with pytest.raises(HTTPException) as raised:
-        to_response(results)
-    assert raised.value.status_code == 503
-    assert raised.value.headers and int(raised.value.headers["Retry-After"]) >= 1
-    assert "query 1: the sandbox failed" in str(raised.value.detail)
+def test_text_that_is_not_unicode_is_a_422_never_a_fault(client: httpx.Client) -> None:
+    # The JSON escape \ud800 parses to a lone surrogate, which no program or input can be
+    # written as: the caller's data, named like any other bad field (it used to be a 503).
+    good = {"kind": "stdio", "cases": [{"stdin": "1\n", "stdout": "1\n"}]}
+    bad = {"kind": "stdio", "cases": [{"stdin": "\ud800", "stdout": "1\n"}]}
+    label = {"task": "code", "language": "python", "tests": good}
+    body = {
+        "query": ["P0print(input()) # \ud800", "P1print(input())", "P2print(input())", "P3"],
+        "prompts": ["P0", "P1", "P2", "P3"],
+        "labels": [label, {**label, "tests": bad}, json.dumps({**label, "tests": bad}), "1"],
+    }
+    reply = client.post("/get_reward", content=json.dumps(body), headers=JSON)
+    assert reply.status_code == 422, reply.text
+    fields = [detail["field"] for detail in reply.json()["detail"]]
+    assert fields == ["query.0", "labels.1"], fields
+    assert "lone surrogate" in reply.json()["error"]
+    # a label given as a JSON string is read after the body: its text is checked then
+    body = {
+        "query": ["P2print(input())"],
+        "prompts": ["P2"],
+        "labels": [json.dumps({**label, "tests": bad})],
+    }
+    reply = client.post("/get_reward", content=json.dumps(body), headers=JSON)
+    assert reply.status_code == 422, reply.text
+    assert [detail["field"] for detail in reply.json()["detail"]] == ["labels.0"]
+    assert "lone surrogate" in reply.json()["error"]
 
 
 # --- SandboxFusion: POST /run_code ---------------------------------------------------------
@@ -240,6 +254,20 @@ def test_a_bad_run_request_is_a_422_naming_the_field(
     assert words in reply.json()["error"]
 
 
+@pytest.mark.parametrize("field", ["code", "stdin"])
+def test_a_lone_surrogate_in_the_program_or_its_input_is_a_422(
+    client: httpx.Client, field: str
+) -> None:
+    body = {"code": "print(input())", "language": "python", "stdin": "hi\n", field: "x\ud800"}
+    reply = client.post("/run_code", content=json.dumps(body), headers=JSON)
+    assert reply.status_code == 422, reply.text
+    assert [d["field"] for d in reply.json()["detail"]] == [field]
+    assert "lone surrogate" in reply.json()["error"]
+    assert run_code(client, code="print(input())", language="python", stdin="ok\n")["status"] == (
+        "Success"
+    )
+
+
 def test_a_saturated_service_answers_504_for_verl_to_retry(
     server: RunningServer, client: httpx.Client
 ) -> None:
@@ -248,13 +276,6 @@ def test_a_saturated_service_answers_504_for_verl_to_retry(
     assert reply.status_code == 504
     assert int(reply.headers["Retry-After"]) >= 1
     assert "saturated" in reply.json()["error"]
-
-
-def test_queue_mode_has_no_local_sandbox() -> None:
-    with pytest.raises(HTTPException) as raised:
-        runner_of(object())
-    assert raised.value.status_code == 501
-    assert "queue mode" in str(raised.value.detail)
 
 
 def test_both_routes_are_in_the_openapi_document(client: httpx.Client) -> None:

@@ -6,9 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.queue.conftest import queue_settings
 from tests.support.api import math_item
 from tests.support.redis import RedisServer
 from verifier_service.queue import keys
+from verifier_service.queue.backend import QueueBackend
 from verifier_service.queue.broker import Broker, QueueUnavailableError
 from verifier_service.queue.codec import (
     ITEMS,
@@ -100,3 +102,16 @@ def test_code_items_make_smaller_chunks_than_math_items() -> None:
     }
     mixed = ITEMS.validate_python([math_item("\\boxed{1}", "1")] * 40 + [code] * 10)
     assert chunk_bounds(mixed, 32) == [(0, 32), (32, 43), (43, 47), (47, 50)]
+
+
+def test_the_api_has_a_redis_connection_for_every_scoring_thread(
+    redis_server: RedisServer,
+) -> None:
+    # each scoring thread holds one connection while it waits for its results (BLPOP)
+    settings = queue_settings(redis_server, max_concurrent_scoring=700)
+    backend = QueueBackend(settings)
+    try:
+        pool = backend.broker.redis.connection_pool
+        assert pool.max_connections > settings.max_concurrent_scoring
+    finally:
+        backend.close()

@@ -18,7 +18,7 @@ from tests.support.redis import RedisServer
 from tests.support.server import running_api
 from tests.support.workers import WorkerFleet
 from verifier_service.queue import keys
-from verifier_service.queue.backend import QueueBackend
+from verifier_service.queue.backend import LAG_INTERVAL_S, QueueBackend
 from verifier_service.queue.broker import Broker
 
 SLOW = "import time\ntime.sleep(0.4)\nprint(int(input()) * 2)"
@@ -118,7 +118,7 @@ def test_past_the_lag_limit_requests_get_429(redis_server: RedisServer) -> None:
     with running_api(QueueBackend(settings)) as api, httpx.Client(base_url=api.base_url) as client:
         items = [math_item("\\boxed{1}", "1") for _ in range(12)]  # 3 chunks, no worker
         assert client.post("/v1/jobs", json={"items": items}).status_code == 202
-        time.sleep(0.3)  # the cached lag expires
+        time.sleep(4 * LAG_INTERVAL_S)  # the lag monitor has measured the 3 waiting chunks
         reply = client.post("/v1/verify", json={"items": items[:1]})
     assert reply.status_code == 429
     assert reply.headers["Retry-After"] == "1"

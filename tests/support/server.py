@@ -8,8 +8,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Literal
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from verifier_service.api import create_app
 from verifier_service.backend import Backend
@@ -42,25 +44,8 @@ def running_server(settings: Settings) -> Iterator[RunningServer]:
 @contextmanager
 def running_api(backend: Backend) -> Iterator[RunningApi]:
     """Any backend (embedded or queue) behind a real uvicorn server on a free port."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    config = uvicorn.Config(create_app(backend), log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield RunningApi(f"http://127.0.0.1:{port}", backend)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        listener.close()
+    with running_asgi(create_app(backend), lifespan="on") as base_url:
+        yield RunningApi(base_url, backend)
 
 
 def free_port() -> int:
@@ -68,3 +53,30 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+@contextmanager
+def running_asgi(
+    app: ASGIApp, *, port: int = 0, lifespan: Literal["on", "off"] = "off"
+) -> Iterator[str]:
+    """Any ASGI app behind a real uvicorn server on 127.0.0.1:`port` (0: a free one; a fixed
+    port can be served again once stopped): its base URL."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan=lifespan))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            listener.close()
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        listener.close()

@@ -38,3 +38,17 @@ def require_token(
 
 
 Authorized = Depends(require_token)
+
+
+def caller_token(
+    service: ServiceDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str | None:
+    """The bearer token the request was authorized with; None when auth is off. Use it after
+    `Authorized`: state kept per caller (idempotency keys) is scoped by it."""
+    if not service.settings.api_token or credentials is None:
+        return None
+    return credentials.credentials
+
+
+CallerTokenDep = Annotated[str | None, Depends(caller_token)]

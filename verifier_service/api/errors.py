@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from verifier_service.admission import SaturatedError
 from verifier_service.jobs.store import TooManyJobsError
@@ -23,7 +24,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SaturatedError, _saturated)
     app.add_exception_handler(TooManyJobsError, _saturated)
     app.add_exception_handler(QueueUnavailableError, _queue_unavailable)
-    app.add_exception_handler(Exception, _unexpected)
 
 
 def field_path(location: tuple[Any, ...] | list[Any]) -> str:
@@ -70,9 +70,34 @@ def _queue_unavailable(_: Request, error: Exception) -> JSONResponse:
     )
 
 
-def _unexpected(request: Request, error: Exception) -> JSONResponse:
-    log.exception("unexpected error on %s", request.url.path, exc_info=error)
-    return JSONResponse(
-        status_code=503,
-        content={"error": f"the service could not handle the request ({type(error).__name__})"},
-    )
+class UnexpectedErrors:
+    """Any other exception becomes a 503 that names its type, and the connection stays open.
+
+    (Starlette's handler for `Exception` re-raises after answering, and uvicorn then closes a
+    keep-alive connection the client may be about to reuse.) An exception after the response
+    has started cannot be answered any more: it goes on to the server.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as error:
+            if started:
+                raise
+            log.exception("unexpected error on %s", scope.get("path"), exc_info=error)
+            message = f"the service could not handle the request ({type(error).__name__})"
+            response = JSONResponse(status_code=503, content={"error": message})
+            await response(scope, receive, send)

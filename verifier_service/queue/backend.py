@@ -36,7 +36,50 @@ from verifier_service.schemas.service import Language, Readiness
 log = logging.getLogger(__name__)
 
 RETRY_PAUSE_S = 0.5
-LAG_CACHE_S = 0.25
+LAG_INTERVAL_S = 0.25
+SPARE_CONNECTIONS = 64
+
+
+class LagMonitor:
+    """The stream's lag, measured every LAG_INTERVAL_S on a thread of its own.
+
+    Admission runs on the event loop: it reads the last measurement and never waits on Redis,
+    so a slow or unreachable Redis cannot stall the loop (and `/healthz` with it).
+    """
+
+    def __init__(self, broker: Broker) -> None:
+        self._broker = broker
+        self._last: int | QueueUnavailableError = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="queue-lag", daemon=True)
+
+    def start(self) -> None:
+        self._measure()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=15)
+
+    def current(self) -> int:
+        """The last lag measured; QueueUnavailableError when Redis could not be reached."""
+        last = self._last
+        if isinstance(last, QueueUnavailableError):
+            raise last
+        return last
+
+    def _run(self) -> None:
+        while not self._stop.wait(LAG_INTERVAL_S):
+            self._measure()
+
+    def _measure(self) -> None:
+        try:
+            self._last = self._broker.lag()
+        except QueueUnavailableError as error:
+            self._last = error
+        except Exception:  # no stream yet: nothing waits
+            self._last = 0
 
 
 class QueueBackend:
@@ -44,19 +87,23 @@ class QueueBackend:
         assert settings.redis_url, "queue mode needs VERIFIER_REDIS_URL"
         self.settings = settings
         self.metrics = Metrics()
-        self.broker = broker or Broker(settings.redis_url)
+        # each scoring thread holds a connection while it waits (BLPOP), plus a few for the
+        # lag monitor, readiness and job reads
+        connections = settings.max_concurrent_scoring + SPARE_CONNECTIONS
+        self.broker = broker or Broker(settings.redis_url, max_connections=connections)
         self._admission = Admission(settings.max_pending_items, self.metrics.in_flight)
         self._group_ready = False
-        self._lag = (0.0, 0)
-        self._lock = threading.Lock()
+        self._lag = LagMonitor(self.broker)
 
     def start(self) -> None:
         try:
             self._ensure_group()
         except QueueUnavailableError as error:
             log.warning("Redis is not reachable yet (%s): requests get 503 until it is", error)
+        self._lag.start()
 
     def close(self) -> None:
+        self._lag.stop()
         self.broker.close()
 
     def readiness(self) -> Readiness:
@@ -73,7 +120,7 @@ class QueueBackend:
 
     @contextmanager
     def _admit(self, count: int) -> Iterator[None]:
-        lag = self._current_lag()
+        lag = self._lag.current()
         if lag > self.settings.queue_max_lag:
             raise SaturatedError(f"{lag} chunks are waiting for a worker")
         with self._admission.admitted(count):
@@ -184,21 +231,6 @@ class QueueBackend:
         if not self._group_ready:
             self.broker.ensure_group()
             self._group_ready = True
-
-    def _current_lag(self) -> int:
-        with self._lock:
-            measured_at, lag = self._lag
-            if time.monotonic() - measured_at < LAG_CACHE_S:
-                return lag
-        try:
-            lag = self.broker.lag()
-        except QueueUnavailableError:
-            raise
-        except Exception:  # no stream yet: nothing waits
-            lag = 0
-        with self._lock:
-            self._lag = (time.monotonic(), lag)
-        return lag
 
     def _live_workers(self) -> dict[str, dict[bytes, bytes]]:
         return self.broker.live_workers(window_s=self.settings.worker_heartbeat_s * 5)

@@ -65,14 +65,14 @@ class Pending:
 
 
 class Broker:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, max_connections: int = 512) -> None:
         self.url = url
         self.redis = redis.Redis.from_url(
             url,
             socket_timeout=SOCKET_TIMEOUT_S,
             socket_connect_timeout=SOCKET_TIMEOUT_S,
             health_check_interval=30,
-            max_connections=512,
+            max_connections=max_connections,
         )
         self._deliver = self.redis.register_script(DELIVER)
 

@@ -16,14 +16,15 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from verifier_service.api.deps import Authorized, ServiceDep
+from verifier_service.api.threads import ScoringThreadsDep
 from verifier_service.backend import Backend
 from verifier_service.queue.broker import QueueUnavailableError
 from verifier_service.schemas.openrlhf import RewardRequest, RewardResponse
 from verifier_service.schemas.requests import MAX_REFERENCES, CodeItem, Item, MathItem
 from verifier_service.schemas.results import Result
+from verifier_service.schemas.text import lone_surrogate
 
 router = APIRouter(tags=["trainer compatibility"], dependencies=[Authorized])
 
@@ -73,6 +74,11 @@ def to_items(request: RewardRequest, service: Backend) -> list[Item]:
 
 def _item(index: int, response: str, label: Any, errors: list[dict[str, Any]]) -> Item | None:
     template = _template(label)
+    where = lone_surrogate(label if template is None else template)
+    if where is not None:
+        message = f"is not valid Unicode text (a lone surrogate at {where})"
+        errors.append(_error(("labels", index), message))
+        return None
     if template is None:
         if isinstance(label, str):
             return MathItem(task="math", id=index, response=response, reference=label)
@@ -147,9 +153,11 @@ def to_response(results: list[Result]) -> RewardResponse:
 
 
 @router.post("/get_reward", response_model=RewardResponse, responses=ERRORS)
-async def get_reward(request: RewardRequest, service: ServiceDep) -> RewardResponse:
+async def get_reward(
+    request: RewardRequest, service: ServiceDep, threads: ScoringThreadsDep
+) -> RewardResponse:
     """OpenRLHF `--remote_rm_url`: one reward per query (prompt + response), labels the answers."""
     items = to_items(request, service)
     with service.admitted(len(items)):
-        results = await run_in_threadpool(service.score, items)
+        results = await threads.run(service.score, items)
     return to_response(results)

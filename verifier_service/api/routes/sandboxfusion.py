@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
 from fastapi.exceptions import RequestValidationError
-from starlette.concurrency import run_in_threadpool
 
 from verifier_service.admission import SaturatedError
 from verifier_service.api.deps import Authorized, ServiceDep
+from verifier_service.api.threads import ScoringThreadsDep
 from verifier_service.code.raw_run import RawRun, RawRunner, UnsupportedLanguageError
 from verifier_service.code.runtime import CodeRuntime
 from verifier_service.schemas.sandboxfusion import (
@@ -146,12 +146,14 @@ def _compile_result(raw: RawRun) -> CommandRunResult:
 
 
 @router.post("/run_code", response_model=RunCodeResponse, responses=ERRORS)
-async def run_code(request: RunCodeRequest, service: ServiceDep) -> RunCodeResponse:
+async def run_code(
+    request: RunCodeRequest, service: ServiceDep, threads: ScoringThreadsDep
+) -> RunCodeResponse:
     """SandboxFusion `/run_code`: compile and run one program once with `stdin`."""
     runner = runner_of(service)
     try:
         with service.admitted(1):
-            return await run_in_threadpool(execute, runner, request)
+            return await threads.run(execute, runner, request)
     except SaturatedError as error:
         raise HTTPException(
             504,

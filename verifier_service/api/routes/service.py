@@ -1,4 +1,11 @@
-"""Health, readiness, metrics and the language list."""
+"""Health, readiness, metrics and the language list.
+
+None of them scores, and none takes a thread scoring uses (see `api/threads.py`). /healthz is
+`async`: it touches nothing, so it answers from the event loop with no thread at all, and its
+answer means what a liveness probe asks, that the loop serves. The others stay `def`: in queue
+mode they talk to Redis, blocking I/O that must not run on the event loop; FastAPI runs them on
+its default threads, which scoring leaves free.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +24,7 @@ class Health(BaseModel):
 
 
 @router.get("/healthz", response_model=Health)
-def healthz() -> Health:
+async def healthz() -> Health:
     """The process is alive."""
     return Health(status="ok")
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.exceptions import RequestValidationError
-from starlette.concurrency import run_in_threadpool
 
 from verifier_service.api.deps import Authorized, ServiceDep
+from verifier_service.api.idempotency import IdempotencyDep, replay_documented
+from verifier_service.api.threads import ScoringThreadsDep
 from verifier_service.backend import Backend
 from verifier_service.schemas.requests import VerifyRequest
 from verifier_service.schemas.results import VerifyResponse
@@ -16,7 +17,10 @@ router = APIRouter(tags=["verify"], dependencies=[Authorized])
 ERRORS: dict[int | str, dict[str, str]] = {
     401: {"description": "VERIFIER_API_TOKEN is set and the bearer token is missing or wrong."},
     413: {"description": "The body is larger than VERIFIER_MAX_BODY_BYTES."},
-    422: {"description": "The body does not match the contract; `error` names the field."},
+    422: {
+        "description": "The body does not match the contract, or the Idempotency-Key was "
+        "already used with another body; `error` names the field (or the header)."
+    },
     429: {"description": "Saturated: retry after `Retry-After` seconds."},
 }
 
@@ -36,10 +40,22 @@ def check_batch_size(request: VerifyRequest, service: Backend) -> None:
         )
 
 
-@router.post("/v1/verify", response_model=VerifyResponse, responses=ERRORS)
-async def verify(request: VerifyRequest, service: ServiceDep) -> VerifyResponse:
-    """Score every item; results come back in request order, one per item."""
+@router.post(
+    "/v1/verify", response_model=VerifyResponse, responses={**ERRORS, **replay_documented(200)}
+)
+async def verify(
+    request: VerifyRequest,
+    service: ServiceDep,
+    idempotency: IdempotencyDep,
+    threads: ScoringThreadsDep,
+) -> VerifyResponse | Response:
+    """Score every item; results come back in request order, one per item. A retry carrying
+    the same `Idempotency-Key` (and body) gets the first response, without scoring again."""
     check_batch_size(request, service)
-    with service.admitted(len(request.items)):
-        results = await run_in_threadpool(service.score, request.items)
-    return VerifyResponse(results=results)
+
+    async def score() -> VerifyResponse:
+        with service.admitted(len(request.items)):
+            results = await threads.run(service.score, request.items)
+        return VerifyResponse(results=results)
+
+    return await idempotency.respond(score)
