@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -71,28 +72,32 @@ class CodeJudge:
         if not self._toolchains.available(language):
             reason = f"{language.display} is not installed on this service"
             return _result(item, "unsupported_language", reason, language)
-        external = self._checker(item)
-        if isinstance(external, str):
-            return _result(item, "error", external, language)
-        runs = plan_tests(item, language, block.code, external)
-        if isinstance(runs, str):
-            return _result(item, "error", runs, language)
-        program = self._store.prepare(language, runs.code, runs.files)
-        if not program.compiled:
-            verdict = "error" if program.infrastructure_error else "compile_error"
-            return _result(item, verdict, program.message, language)
-        tests = self._run_tests(item, language, program, runs.tests)
+        with contextlib.ExitStack() as in_use:
+            external = self._checker(item, in_use)
+            if isinstance(external, str):
+                return _result(item, "error", external, language)
+            runs = plan_tests(item, language, block.code, external)
+            if isinstance(runs, str):
+                return _result(item, "error", runs, language)
+            program = in_use.enter_context(self._store.prepared(language, runs.code, runs.files))
+            if not program.compiled:
+                verdict = "error" if program.infrastructure_error else "compile_error"
+                return _result(item, verdict, program.message, language)
+            tests = self._run_tests(item, language, program, runs.tests)
         return _scored(item, language, tests, len(runs.tests))
 
-    def _checker(self, item: CodeItem) -> ExternalChecker | str | None:
-        """The item's checker program compiled (once), or why it cannot be used."""
+    def _checker(
+        self, item: CodeItem, in_use: contextlib.ExitStack
+    ) -> ExternalChecker | str | None:
+        """The item's checker program compiled (once) and kept while `in_use` lasts, or why it
+        cannot be used."""
         tests = item.tests
         if not isinstance(tests, StdioTests) or not isinstance(tests.checker, CheckerProgram):
             return None
         language = self._registry.resolve(tests.checker.language)
         if language is None or not self._toolchains.available(language):
             return f"the checker's language {tests.checker.language!r} is not available"
-        program = self._store.prepare(language, tests.checker.source)
+        program = in_use.enter_context(self._store.prepared(language, tests.checker.source))
         if not program.compiled:
             return f"the checker program does not compile: {program.message}"
         return partial(self._run_checker, language, program)

@@ -19,7 +19,7 @@ import stat
 import tempfile
 import threading
 import uuid
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -83,16 +83,34 @@ class ProgramStore:
         self._on_compile = on_compile or (lambda language, outcome: None)
         self._capacity = capacity
         self._programs: OrderedDict[str, Program] = OrderedDict()
+        self._users: Counter[str] = Counter()  # runs using each program right now
+        self._evicted_in_use: dict[str, Program] = {}  # deleted when their last run ends
         self._key_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def prepare(
-        self, language: Language, code: str, files: tuple[tuple[str, str], ...] = ()
-    ) -> Program:
-        """The compiled program; identical programs compile once, even concurrently.
+    @property
+    def programs_dir(self) -> Path:
+        return self._programs_dir
 
-        `files` are written beside the source (test drivers, assert tests).
+    @contextlib.contextmanager
+    def prepared(
+        self, language: Language, code: str, files: tuple[tuple[str, str], ...] = ()
+    ) -> Iterator[Program]:
+        """The compiled program, kept on disk until the block ends; identical programs compile
+        once, even concurrently.
+
+        `files` are written beside the source (test drivers, assert tests). A program in use is
+        never deleted by eviction: its directory goes when its last user is done.
         """
+        program = self._prepare(language, code, files)
+        try:
+            yield program
+        finally:
+            self._release(program.key)
+
+    def _prepare(
+        self, language: Language, code: str, files: tuple[tuple[str, str], ...]
+    ) -> Program:
         source_name = language.source_name(code)
         main = language.main_name(code, source_name)
         digest = hashlib.sha256(f"{language.name}\0{source_name}\0{code}".encode())
@@ -103,16 +121,35 @@ class ProgramStore:
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:
             with self._lock:
-                cached = self._programs.get(key)
+                cached = self._checkout(key)
                 if cached is not None:
-                    self._programs.move_to_end(key)
                     return cached
             program = replace(self._build(key, language, source_name, code, files), main=main)
             with self._lock:
+                self._users[key] += 1
                 if not program.infrastructure_error:
                     self._programs[key] = program
                 self._evict()
         return program
+
+    def _checkout(self, key: str) -> Program | None:
+        """The stored program (one evicted but still in use comes back), counted as in use."""
+        program = self._programs.get(key) or self._evicted_in_use.pop(key, None)
+        if program is not None:
+            self._programs[key] = program
+            self._programs.move_to_end(key)
+            self._users[key] += 1
+        return program
+
+    def _release(self, key: str) -> None:
+        with self._lock:
+            self._users[key] -= 1
+            if self._users[key] > 0:
+                return
+            del self._users[key]
+            evicted = self._evicted_in_use.pop(key, None)
+        if evicted is not None:
+            shutil.rmtree(evicted.directory, ignore_errors=True)
 
     def _build(
         self,
@@ -245,6 +282,10 @@ class ProgramStore:
     def _evict(self) -> None:
         while len(self._programs) > self._capacity:
             key, program = self._programs.popitem(last=False)
+            if self._users[key] > 0:
+                self._evicted_in_use[key] = program
+                continue
+            self._users.pop(key, None)
             self._key_locks.pop(key, None)
             shutil.rmtree(program.directory, ignore_errors=True)
 

@@ -71,17 +71,17 @@ class RawRunner:
             max_processes=language.processes,
             output_bytes=OUTPUT_BYTES,
         )
-        program = self._store.prepare(language, code)
-        if not program.compiled:
-            return RawRun(language, program, None, limits, None)
-        command = language.command(language.run, program.source_name, program.main)
-        run = self._jail.run(
-            command,
-            limits=limits,
-            mounts=(program.mount(),),
-            stdin=stdin,
-            environment=dict(language.env),
-        )
+        with self._store.prepared(language, code) as program:
+            if not program.compiled:
+                return RawRun(language, program, None, limits, None)
+            command = language.command(language.run, program.source_name, program.main)
+            run = self._jail.run(
+                command,
+                limits=limits,
+                mounts=(program.mount(),),
+                stdin=stdin,
+                environment=dict(language.env),
+            )
         failure = failure_verdict(run, limits)
         self._metrics.sandbox_runs.labels(language.name, failure or "finished").inc()
         return RawRun(language, program, run, limits, failure)
