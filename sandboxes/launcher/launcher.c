@@ -1,6 +1,7 @@
 /*
- * The warm-jail launcher: the first process of a jail that nsjail set up ahead of time, so
- * that a run pays only for its own program (verifier_service/sandbox/warm.py).
+ * The jail launcher: the first process of every jail. A warm jail is set up ahead of time, so
+ * that a run pays only for its own program (verifier_service/sandbox/warm.py); a fresh one gets
+ * its command as soon as it is ready. Either way a program that cannot be executed is reported.
  *
  *   launcher CONTROL_FD STATUS_FD
  *

@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 
 from verifier_service.code.languages import LanguageRegistry, load_languages
-from verifier_service.sandbox import Jail, JailMount, RunLimits, RunResult
+from verifier_service.sandbox import Jail, JailMount, RunLimits, RunResult, launcher
 from verifier_service.sandbox.cgroups import CGROUP_ROOT, PARENT
 
 PYTHON = "/usr/bin/python3"
@@ -43,11 +43,11 @@ BASE_ENVIRONMENT = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LAN
 SECRET_NAME = "VERIFIER_TEST_SECRET"
 # What the jail's root may hold: its system binds, /proc, /tmp, /dev and the run's own mounts.
 JAIL_ROOT_ENTRIES = {"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "sbin", "tmp"}
-JAIL_ROOT_ENTRIES |= {"usr"}
+JAIL_ROOT_ENTRIES |= {"usr", "verifier-launcher"}
 JAIL_MOUNT_POINTS = {
     "/", "/proc", "/tmp", "/usr", "/etc/alternatives", "/etc/ld.so.cache",
     "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random",
-    "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+    "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/verifier-launcher",
 }  # fmt: skip
 
 # ---------------------------------------------------------------------------------------------
@@ -273,6 +273,7 @@ report = {
     "host_tests": attempt(lambda: os.listdir(host_tests)),
     "host_pid_environ": attempt(read(f"/proc/{host_pid}/environ")),
     "pids": sorted(int(name) for name in os.listdir("/proc") if name.isdigit()),
+    "self": os.getpid(),
     "root_entries": sorted(os.listdir("/")),
     "mounts": [line.split()[4] for line in open("/proc/self/mountinfo")],
     "environ": dict(os.environ),
@@ -849,11 +850,14 @@ def test_host_secrets_are_invisible(
         assert report[name] == {"errno": "ENOENT"}, name
     for name, outcome in report["root_files"].items():
         assert outcome == {"errno": "ENOENT"}, name
-    assert report["pids"] == [1]  # its own PID namespace: it sees nothing but itself
-    assert "ok" not in report["host_pid_environ"] or os.getpid() == 1
-    own_environ = report["proc"]["1/environ"]["ok"].split("\0")
+    own = report["self"]
+    assert report["pids"] == [1, own]  # its own PID namespace: itself and the launcher
+    assert "ok" not in report["host_pid_environ"] or os.getpid() in (1, own)
+    own_environ = report["proc"][f"{own}/environ"]["ok"].split("\0")
     assert sorted(filter(None, own_environ)) == environment_lines(BASE_ENVIRONMENT)
-    assert report["proc"]["1/cmdline"]["ok"].startswith(f"{PYTHON}\0-c\0")
+    assert report["proc"][f"{own}/cmdline"]["ok"].startswith(f"{PYTHON}\0-c\0")
+    assert report["proc"]["1/environ"] == {"ok": ""}
+    assert report["proc"]["1/cmdline"]["ok"].startswith(launcher.IN_JAIL)
     targets = {path.split(":")[-1] for path in paths}  # a bind is SOURCE or SOURCE:TARGET
     toolchain_tops = {Path(target).parts[1] for target in targets}
     assert set(report["root_entries"]) <= JAIL_ROOT_ENTRIES | toolchain_tops
@@ -958,7 +962,7 @@ def test_killing_its_parent_harms_nothing_outside(jail: Jail) -> None:
         result = run_python(jail, KILL_PARENT, str(sentinel.pid))
         assert result.jail_log == ""
         assert not result.wall_timed_out
-        if jail.warm is None:  # the program is the jail's init: signals from inside never land
+        if jail.launcher is None:  # the program is the jail's init: signals from inside never land
             assert (result.exit_code, result.signal) == (0, None), result  # nsjail survived
             assert result.stdout.startswith(b"alive ")
             report = json.loads(result.stdout.removeprefix(b"alive "))

@@ -87,6 +87,25 @@ def test_a_program_that_cannot_start_is_a_sandbox_fault_not_a_verdict(
         assert "missing" in result.jail_log
 
 
+def test_a_fresh_jail_reports_a_program_it_cannot_start_every_time(box: JailMount) -> None:
+    # nsjail's own report of a failed launch is lost about one time in six (the fatal line of
+    # its child races its own exit): fresh jails start programs through the launcher too.
+    fresh_only = Jail.create(parallelism=1, warm_spares=0)
+    try:
+        assert fresh_only.warm is None and fresh_only.launcher is not None
+        for _ in range(30):
+            result = fresh_only.run(["/box/missing"], limits=LIMITS, mounts=(box,))
+            assert "cannot execute /box/missing" in result.jail_log, result
+        gone = JailMount(box.source / "gone", "/box")  # nsjail cannot set this jail up
+        for _ in range(10):
+            result = fresh_only.run([PYTHON, "/box/hello.py"], limits=LIMITS, mounts=(gone,))
+            assert result.jail_log, result
+        result = fresh_only.run([PYTHON, "/box/hello.py"], limits=LIMITS, mounts=(box,))
+        assert (result.stdout, result.jail_log) == (b"hello \n", "")
+    finally:
+        fresh_only.close()
+
+
 def test_the_launcher_ends_the_run_at_its_wall_limit_if_the_service_does_not(
     jail: Jail, box: JailMount
 ) -> None:

@@ -14,7 +14,8 @@
 
 A run whose mounts are all read-only goes to a warm jail (`warm.py`): the same configuration,
 set up before the run was asked for; any other run, or one whose shape has no warm jail yet,
-starts a fresh jail.
+starts a fresh jail. Both start the program through the launcher, which reports a program it
+cannot execute; only without a launcher (no C compiler) is the program the jail's init.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import os
 import queue
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -124,7 +126,7 @@ class Jail:
         owns = work_dir is None
         work_dir = Path(tempfile.mkdtemp(prefix="verifier-jail-")) if work_dir is None else work_dir
         work_dir.mkdir(parents=True, exist_ok=True)
-        binary = launcher.build(work_dir) if warm_spares > 0 else None
+        binary = launcher.build(work_dir)
         jail = cls(
             locate_nsjail(),
             cgroups.detect(parallelism),
@@ -134,7 +136,7 @@ class Jail:
             owns_work_dir=owns,
             launcher=binary,
         )
-        if binary is not None:
+        if binary is not None and warm_spares > 0:
             object.__setattr__(jail, "warm", WarmPool(jail.spawn_warm, warm_spares))
         probe = jail.run(["/usr/bin/true"], limits=RunLimits(time_s=5))
         if probe.jail_log or probe.exit_code != 0:
@@ -174,31 +176,45 @@ class Jail:
 
     def spawn_warm(self, shape: WarmShape) -> WarmJail:
         """Start a jail of this shape whose launcher waits for its command (raises OSError)."""
-        assert self.launcher is not None and self.work_dir is not None
+        assert self.work_dir is not None
         serial = next(self.serials)
         leaf = self._warm_leaf(serial)
         stages = tuple(self.work_dir / "stage" / f"{serial}-{i}" for i in range(len(shape.targets)))
-        control_read, control_write = os.pipe()
-        status_read, status_write = os.pipe()
         try:
             for stage in stages:
                 stage.mkdir(mode=0o755, parents=True)
             mounts = tuple(map(JailMount, stages, shape.targets))
-            limits = replace(shape.limits, max_processes=shape.limits.max_processes + 1)
+            return self._launch(shape.limits, mounts, leaf, stages, self._cleanup_warm)
+        except BaseException:
+            self._dispose_warm(leaf, stages)
+            raise
+
+    def _launch(
+        self,
+        limits: RunLimits,
+        mounts: tuple[JailMount, ...],
+        leaf: str | None,
+        stages: tuple[Path, ...] = (),
+        cleanup: Callable[[WarmJail], None] = lambda jail: None,
+    ) -> WarmJail:
+        """Start a jail whose first process is the launcher, waiting for its command."""
+        assert self.launcher is not None
+        control_read, control_write = os.pipe()
+        status_read, status_write = os.pipe()
+        try:
+            limits = replace(limits, max_processes=limits.max_processes + 1)
             command = [launcher.IN_JAIL, str(control_read), str(status_write)]
             argv = self.argv(command, limits, mounts, {}, leaf, launcher_binary=self.launcher)
-            extra = ("--pass_fd", str(control_read), "--pass_fd", str(status_write))
-            argv[1:1] = extra
+            argv[1:1] = ("--pass_fd", str(control_read), "--pass_fd", str(status_write))
             spawned = spawn(argv, (JAIL_UID, JAIL_GID), pass_fds=(control_read, status_write))
         except BaseException:
             for descriptor in (control_write, status_read):
                 os.close(descriptor)
-            self._dispose_warm(leaf, stages)
             raise
         finally:
             os.close(control_read)
             os.close(status_write)
-        return WarmJail(spawned, control_write, status_read, stages, leaf, self._cleanup_warm)
+        return WarmJail(spawned, control_write, status_read, stages, leaf, cleanup)
 
     def argv(
         self,
@@ -210,8 +226,9 @@ class Jail:
         *,
         launcher_binary: Path | None = None,
     ) -> list[str]:
-        """nsjail's argv; with `launcher_binary`, for a warm jail (no time limit until released: the
-        launcher enforces the run's wall clock, and exits when the service goes away)."""
+        """nsjail's argv; with `launcher_binary`, for a jail started by the launcher (no time
+        limit until released: the launcher enforces the run's wall clock, and exits when the
+        service goes away)."""
         argv = [str(self.binary), "--mode", "o", "--really_quiet", "--hostname", "sandbox"]
         argv += ["--disable_clone_newuser", "--user", str(JAIL_UID), "--group", str(JAIL_GID)]
         # One CPU's worth of time is the cpu cgroup's quota: pinning to one CPU as well
@@ -229,20 +246,42 @@ class Jail:
 
     def _run_fresh(self, request: _Request, slot: int) -> RunResult:
         leaf = cgroups.slot_leaf(slot) if self.cgroups.version is not None else None
-        limits = request.limits
         try:
-            argv = self.argv(request.command, limits, request.mounts, request.environment, leaf)
-            baseline = None if leaf is None else self.cgroups.reset_peak(leaf)
-            result = run_process(
-                argv,
-                stdin=request.stdin,
-                output_cap=limits.output_bytes,
-                wall_limit_s=limits.wall_s,
-                stream_owner=(JAIL_UID, JAIL_GID),
-            )
+            if self.launcher is not None:
+                return self._run_launched(request, leaf)
+            return self._run_bare(request, leaf)
         finally:
             if leaf is not None:
                 self.cgroups.sweep(leaf)
+
+    def _run_launched(self, request: _Request, leaf: str | None) -> RunResult:
+        """A fresh jail that starts the program through the launcher, which reports a program
+        it cannot execute: nsjail does not, reliably (its child's fatal line races the exit of
+        nsjail itself)."""
+        jail = self._launch(request.limits, request.mounts, leaf)
+        try:
+            if jail.wait_ready():
+                result = self._run_released(jail, request)
+            else:
+                result = _not_started(jail, request.limits)
+        except BaseException:
+            jail.discard()
+            raise
+        jail.dispose()
+        return result
+
+    def _run_bare(self, request: _Request, leaf: str | None) -> RunResult:
+        """Without a launcher: a jail that cannot start the program may exit 255 unexplained."""
+        limits = request.limits
+        argv = self.argv(request.command, limits, request.mounts, request.environment, leaf)
+        baseline = None if leaf is None else self.cgroups.reset_peak(leaf)
+        result = run_process(
+            argv,
+            stdin=request.stdin,
+            output_cap=limits.output_bytes,
+            wall_limit_s=limits.wall_s,
+            stream_owner=(JAIL_UID, JAIL_GID),
+        )
         if result.jail_log:  # nsjail's fatal line does not say what it failed to launch
             result = replace(result, jail_log=f"{result.jail_log} (launching {request.command[0]})")
         return self._with_peak(result, leaf, baseline)
@@ -254,18 +293,23 @@ class Jail:
         return self.warm.take(shape)
 
     def _run_warm(self, warm: WarmJail, request: _Request) -> RunResult:
-        limits = request.limits
         try:
             warm.stage(request.mounts)
-            baseline = None if warm.leaf is None else self.cgroups.reset_peak(warm.leaf)
-            warm.release(request.command, request.environment, limits.wall_s)
-            result = warm.spawned.collect(request.stdin, limits.output_bytes, limits.wall_s)
-            failed = warm.exec_error()
-            result = self._with_peak(result, warm.leaf, baseline)
+            result = self._run_released(warm, request)
         except BaseException:
             self._retire(warm, failed=True)
             raise
         self._retire(warm)
+        return result
+
+    def _run_released(self, jail: WarmJail, request: _Request) -> RunResult:
+        """Send a ready launcher its command and collect the run."""
+        limits = request.limits
+        baseline = None if jail.leaf is None else self.cgroups.reset_peak(jail.leaf)
+        jail.release(request.command, request.environment, limits.wall_s)
+        result = jail.spawned.collect(request.stdin, limits.output_bytes, limits.wall_s)
+        failed = jail.exec_error()
+        result = self._with_peak(result, jail.leaf, baseline)
         if failed:
             result = replace(result, jail_log="\n".join(filter(None, (result.jail_log, failed))))
         return result
@@ -340,6 +384,13 @@ class Jail:
             "--rlimit_core", "0",
             *(self.cgroups.arguments(limits.memory_mb, limits.max_processes, leaf) if leaf else []),
         ]  # fmt: skip
+
+
+def _not_started(jail: WarmJail, limits: RunLimits) -> RunResult:
+    """A jail whose launcher never said it was ready: nsjail's own account of why."""
+    jail.close_control()
+    result = jail.spawned.collect(b"", limits.output_bytes, limits.wall_s)
+    return replace(result, jail_log=result.jail_log or "the jail did not start its launcher")
 
 
 def _with_program_signal(result: RunResult) -> RunResult:

@@ -1,4 +1,4 @@
-"""The warm-jail launcher (sandboxes/launcher/launcher.c): built once, spoken to over a pipe.
+"""The jail launcher (sandboxes/launcher/launcher.c): built once, spoken to over a pipe.
 
 The binary is compiled with the host's C compiler into the jail's work directory, named by the
 hash of its source, so a changed source is rebuilt and an unchanged one is reused.
@@ -31,7 +31,7 @@ def build(directory: Path) -> Path | None:
         return binary
     compiler = shutil.which("cc") or shutil.which("gcc")
     if compiler is None:
-        log.warning("no C compiler for the warm-jail launcher: every run starts a fresh jail")
+        log.warning("no C compiler for the jail launcher: no warm jails; programs run as jail init")
         return None
     directory.mkdir(parents=True, exist_ok=True)
     partial = binary.with_suffix(f".{os.getpid()}.tmp")
@@ -39,7 +39,7 @@ def build(directory: Path) -> Path | None:
     try:
         subprocess.run(argv, check=True, capture_output=True, timeout=COMPILE_TIMEOUT_S)
     except (OSError, subprocess.SubprocessError) as error:
-        log.warning("the warm-jail launcher does not compile (%s): fresh jails only", error)
+        log.warning("the jail launcher does not compile (%s): no warm jails", error)
         return None
     partial.chmod(0o755)
     partial.replace(binary)

@@ -91,7 +91,7 @@ class WarmJail:
             while pending:
                 pending = pending[os.write(self.control, pending) :]
         finally:
-            self._close_control()
+            self.close_control()
 
     def exec_error(self) -> str:
         """The launcher's report of a program it could not start ('' when it started)."""
@@ -106,7 +106,7 @@ class WarmJail:
 
     def discard(self) -> None:
         """Stop a jail that will not run (the launcher sees its pipe close and exits)."""
-        self._close_control()
+        self.close_control()
         self.spawned.discard()
         self.dispose()
 
@@ -116,7 +116,7 @@ class WarmJail:
             os.close(self.status)
         self.cleanup(self)
 
-    def _close_control(self) -> None:
+    def close_control(self) -> None:
         if self.control >= 0:
             os.close(self.control)
             self.control = -1
