@@ -97,10 +97,11 @@ def test_token_logprobs_and_completion_mask() -> None:
     assert torch.allclose(
         token_logprobs(logits, tokens), torch.tensor([[math.log(0.5), math.log(1 / 4)]])
     )
-    eos = 2
-    completions = torch.tensor([[5, 2, 0, 0], [5, 6, 7, 8], [2, 2, 2, 2]])
-    assert completion_mask(completions, eos).tolist() == [
+    completions = torch.tensor([[5, 2, 0, 0], [5, 6, 7, 8], [2, 2, 2, 2], [5, 9, 2, 0]])
+    assert completion_mask(completions, (2,)).tolist() == [
         [1, 1, 0, 0],
         [1, 1, 1, 1],
         [1, 0, 0, 0],
+        [1, 1, 1, 0],
     ]
+    assert completion_mask(completions, (2, 9)).tolist()[3] == [1, 1, 0, 0]  # end of turn too

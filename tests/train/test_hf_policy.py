@@ -26,8 +26,13 @@ from tests.train.tiny_hf import Arch, favour_eos, make_tiny_hf_model  # noqa: E4
 from verifier_service.cli import _parser  # noqa: E402
 from verifier_service.train.config import config_from_args  # noqa: E402
 from verifier_service.train.grpo import token_logprobs  # noqa: E402
-from verifier_service.train.model import HFPolicy  # noqa: E402
-from verifier_service.train.sequences import completion_mask, join, pad_left  # noqa: E402
+from verifier_service.train.model import CHARS, HFPolicy  # noqa: E402
+from verifier_service.train.sequences import (  # noqa: E402
+    completion_mask,
+    decode_completion,
+    join,
+    pad_left,
+)
 from verifier_service.train.tasks import make_problems  # noqa: E402
 from verifier_service.train.trainer import train  # noqa: E402
 
@@ -126,8 +131,35 @@ def test_generate_pads_after_the_first_end_of_text(policy: HFPolicy) -> None:
             assert row[end + 1 :] == [policy.pad_id] * (max_new - end - 1)
             ended += 1
     assert ended >= 4  # most rows end within max_new (P(eos) is about 1/5 per token)
-    mask = completion_mask(out, policy.eos_id)
+    mask = completion_mask(out, policy.stop_ids)
     assert (mask.sum(dim=1) < max_new).sum() >= 4
+
+
+def test_a_checkpoints_end_of_turn_token_also_ends_a_completion(tmp_path: Path) -> None:
+    """A chat checkpoint's generation config names its end-of-turn token beside end of text."""
+    plain = make_tiny_hf_model(tmp_path / "plain", "llama")
+    assert HFPolicy(str(plain), CPU).stop_ids == (HFPolicy(str(plain), CPU).eos_id,)
+    end_of_turn = 4 + CHARS.index("=")  # a character of the tokenizer's, as a stand-in
+    directory = make_tiny_hf_model(
+        tmp_path / "chat", "llama", generation_defaults={"eos_token_id": [2, end_of_turn]}
+    )
+    policy = HFPolicy(str(directory), CPU)
+    assert policy.decode([end_of_turn]) == "="
+    assert policy.stop_ids == (policy.eos_id, end_of_turn)
+    favour_eos(policy.model, end_of_turn, 4.0)
+    tokens, attention = prompts(policy, 8)
+    torch.manual_seed(0)
+    out = policy.generate(tokens, attention, 24, temperature=1.0, greedy=False)
+    mask = completion_mask(out, policy.stop_ids)
+    ended = 0
+    for row, row_mask in zip(out.tolist(), mask.tolist(), strict=True):
+        if end_of_turn in row and policy.eos_id not in row[: row.index(end_of_turn)]:
+            end = row.index(end_of_turn)
+            assert row[end + 1 :] == [policy.pad_id] * (24 - end - 1), row
+            assert row_mask == [1] * (end + 1) + [0] * (24 - end - 1)
+            assert "=" not in policy.decode(decode_completion(row, policy.stop_ids))
+            ended += 1
+    assert ended >= 4
 
 
 def test_greedy_generation_is_deterministic(policy: HFPolicy) -> None:
@@ -139,13 +171,13 @@ def test_greedy_generation_is_deterministic(policy: HFPolicy) -> None:
     assert first.shape == (4, 16) and torch.equal(first, second)
     # greedy means the argmax of the policy's own logits at every generated position
     joined, joined_attention, _ = join(
-        tokens, attention, first, completion_mask(first, policy.eos_id)
+        tokens, attention, first, completion_mask(first, policy.stop_ids)
     )
     with torch.no_grad():
         logits = policy.logits(joined, joined_attention)
     width = tokens.shape[1]
     predicted = logits[:, width - 1 : width - 1 + 16].argmax(dim=-1)
-    mask = completion_mask(first, policy.eos_id).bool()
+    mask = completion_mask(first, policy.stop_ids).bool()
     assert torch.equal(predicted[mask], first[mask])
 
 
@@ -199,7 +231,7 @@ def assert_logprobs_match_sampling(policy: HFPolicy, monkeypatch: pytest.MonkeyP
     tokens, attention = prompts(policy, 6)
     torch.manual_seed(3)
     completions = policy.generate(tokens, attention, max_new, temperature, greedy=False)
-    mask = completion_mask(completions, policy.eos_id)
+    mask = completion_mask(completions, policy.stop_ids)
     assert 0 < len(scores) <= max_new and int(mask.sum()) > 0
 
     joined, joined_attention, loss_mask = join(tokens, attention, completions, mask)

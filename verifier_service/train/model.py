@@ -19,6 +19,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from verifier_service.train.config import TrainConfig
+from verifier_service.train.sequences import after_first_stop
 
 CHARS = string.ascii_letters + string.digits + " \n.,:;?!+-*/=()\\{}'\"<>_^$#%&@[]|~`"
 
@@ -127,7 +128,8 @@ class Policy(Protocol):
 
     model: nn.Module
     pad_id: int
-    eos_id: int
+    eos_id: int  # what ends a supervised target
+    stop_ids: tuple[int, ...]  # what ends a generated completion (eos_id among them)
 
     def encode_prompt(self, text: str) -> list[int]: ...
 
@@ -148,6 +150,7 @@ class CharPolicy:
     def __init__(self, config: TrainConfig, device: torch.device) -> None:
         self.tokenizer = CharTokenizer()
         self.pad_id, self.eos_id = self.tokenizer.pad_id, self.tokenizer.eos_id
+        self.stop_ids: tuple[int, ...] = (self.eos_id,)
         self.model: nn.Module = CharGPT(
             self.tokenizer.vocab_size,
             config.d_model,
@@ -226,6 +229,8 @@ class HFPolicy:
         if eos is None:
             raise SystemExit(f"{path}: the tokenizer has no end-of-sequence token")
         self.eos_id = int(eos)
+        # a chat model's checkpoint may end a turn on other tokens too (its end-of-turn token)
+        self.stop_ids = _stop_ids(self.eos_id, self.model.generation_config.eos_token_id)
         pad = self.tokenizer.pad_token_id
         # without a padding token, pad with end of text: padding is marked by `attention` anyway
         self.pad_id = int(pad) if pad is not None else self.eos_id
@@ -271,7 +276,7 @@ class HFPolicy:
         generation_config = self._generation_config(
             max_new_tokens=max_new,
             bos_token_id=self.model.generation_config.bos_token_id,
-            eos_token_id=self.eos_id,
+            eos_token_id=list(self.stop_ids),
             pad_token_id=self.pad_id,
             **sampling,
         )
@@ -283,11 +288,15 @@ class HFPolicy:
             (prompts.shape[0], max_new), self.pad_id, dtype=torch.long, device=prompts.device
         )
         out[:, : completions.shape[1]] = completions
-        # generate pads finished rows with pad_id already; make sure of it (pad_id may be eos_id:
-        # then the completion ends at the first one, as completion_mask reads it)
-        is_eos = (out == self.eos_id).long()
-        after_end = (is_eos.cumsum(dim=1) - is_eos) > 0
-        return out.masked_fill(after_end, self.pad_id)
+        # generate pads finished rows with pad_id already; make sure of it (pad_id may be a stop
+        # token: then the completion ends at the first one, as completion_mask reads it)
+        return out.masked_fill(after_first_stop(out, self.stop_ids), self.pad_id)
+
+
+def _stop_ids(eos_id: int, checkpoint_eos: int | list[int] | None) -> tuple[int, ...]:
+    """The tokenizer's end of text, then those the checkpoint's generation config names."""
+    named = [checkpoint_eos] if isinstance(checkpoint_eos, int) else list(checkpoint_eos or [])
+    return tuple(dict.fromkeys([eos_id, *map(int, named)]))
 
 
 def _disable_dropout(config: Any) -> None:

@@ -18,11 +18,16 @@ def pad_left(rows: list[list[int]], pad_id: int, device: torch.device) -> tuple[
     return tokens.to(device), attention.to(device)
 
 
-def completion_mask(completions: Tensor, eos_id: int) -> Tensor:
-    """1 for each generated token up to and including the first end-of-text token."""
-    is_eos = (completions == eos_id).long()
-    before = is_eos.cumsum(dim=1) - is_eos
-    return (before == 0).long()
+def completion_mask(completions: Tensor, stop_ids: tuple[int, ...]) -> Tensor:
+    """1 for each generated token up to and including the first stop token."""
+    return (~after_first_stop(completions, stop_ids)).long()
+
+
+def after_first_stop(completions: Tensor, stop_ids: tuple[int, ...]) -> Tensor:
+    """True for each token after the first stop token of its row."""
+    stops = torch.tensor(stop_ids, dtype=completions.dtype, device=completions.device)
+    is_stop = torch.isin(completions, stops).long()
+    return (is_stop.cumsum(dim=1) - is_stop) > 0
 
 
 def join(
@@ -35,5 +40,7 @@ def join(
     return tokens, attention, loss_mask[:, 1:]
 
 
-def decode_completion(ids: list[int], eos_id: int) -> list[int]:
-    return ids[: ids.index(eos_id)] if eos_id in ids else ids
+def decode_completion(ids: list[int], stop_ids: tuple[int, ...]) -> list[int]:
+    """The tokens before the first stop token."""
+    end = next((i for i, token in enumerate(ids) if token in stop_ids), len(ids))
+    return ids[:end]

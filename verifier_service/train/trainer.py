@@ -108,9 +108,9 @@ class Trainer:
                 self.config.temperature,
                 greedy,
             )
-        mask = completion_mask(completions, self.policy.eos_id)
+        mask = completion_mask(completions, self.policy.stop_ids)
         texts = [
-            self.policy.decode(decode_completion(row, self.policy.eos_id))
+            self.policy.decode(decode_completion(row, self.policy.stop_ids))
             for row in completions.tolist()
         ]
         tokens, attention, loss_mask = join(prompt, prompt_attention, completions, mask)
