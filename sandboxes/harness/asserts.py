@@ -6,25 +6,368 @@
 # never prints it. A failed assertion is a wrong answer (exit 0, no token); any other
 # exception is a runtime error. The token lives only in run()'s frame, not in a global the
 # program could look up by name.
+#
+# The tests' comparisons and truth tests are judged on plain data: every comparison in the
+# tests (==, !=, <, <=, >, >=, in, not in) and every condition they test goes through the guard
+# below, which first reads each operand into plain values using only the interpreter's own
+# types (a subclass of list, int, str, ... is read through the base type's C methods, never its
+# own). An object of a class the program defined (or any type not known to compare sanely) is
+# opaque: unequal to every plain value, unordered against it, and with no truth value. So an
+# object whose __eq__ always answers True, or a list or int subclass that does, passes no
+# test; two such objects are compared by their own methods (the tests of a class the program
+# was asked to write). The builtins the tests see are those from before the program ran.
+import _ast
+import _collections
+import builtins
+import operator
 import sys
-import traceback
+
+GUARD_COMPARE = "__verifier_compare__"
+GUARD_CHAIN = "__verifier_chain__"
+GUARD_TRUTH = "__verifier_truth__"
+OPERATORS = {
+    _ast.Eq: "==",
+    _ast.NotEq: "!=",
+    _ast.Lt: "<",
+    _ast.LtE: "<=",
+    _ast.Gt: ">",
+    _ast.GtE: ">=",
+    _ast.In: "in",
+    _ast.NotIn: "not in",
+    _ast.Is: "is",
+    _ast.IsNot: "is not",
+}
+NUMPY_SCALARS = (
+    "bool bool_ int8 int16 int32 int64 uint8 uint16 uint32 uint64 float16 float32 float64 "
+    "float128 longdouble complex64 complex128 complex256 clongdouble intc uintc int_ uint "
+    "longlong ulonglong short ushort byte ubyte half single double csingle cdouble intp uintp "
+    "long ulong str_ bytes_"
+)
+DATETIME_TYPES = "date datetime time timedelta timezone"
+# C types of the standard library and numpy whose values compare as plain data (matched by
+# module and name on static types, which a program cannot define).
+TRUSTED_STATIC = {
+    ("decimal", "Decimal"),
+    *(("datetime", name) for name in DATETIME_TYPES.split()),
+    *(("numpy", name) for name in NUMPY_SCALARS.split()),
+}
+HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: set on every class made by a class statement
+
+# The tests are rewritten on their syntax tree (with _ast: the ast module costs a test run
+# ~10 ms to import): comparisons become calls of the guard, and conditions are judged by it.
 
 
-def run(path: str) -> None:
+def _guarded_tests(tests, path):
+    tree = _rewrite(compile(tests, path, "exec", _ast.PyCF_ONLY_AST))
+    return compile(tree, path, "exec")
+
+
+def _rewrite(node):
+    """The node with its children rewritten first, then itself."""
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, list):
+            setattr(node, field, [_rewrite(v) if isinstance(v, _ast.AST) else v for v in value])
+        elif isinstance(value, _ast.AST):
+            setattr(node, field, _rewrite(value))
+    if isinstance(node, _ast.Compare):
+        return _located(_compare(node), node)
+    if isinstance(node, (_ast.Assert, _ast.If, _ast.While, _ast.IfExp)):
+        node.test = _located(_truth(node.test), node.test)
+    elif isinstance(node, _ast.comprehension):
+        node.ifs = [_located(_truth(condition), condition) for condition in node.ifs]
+    elif isinstance(node, _ast.UnaryOp) and isinstance(node.op, _ast.Not):
+        node.operand = _located(_truth(node.operand), node.operand)
+    return node
+
+
+def _compare(node):
+    names = [OPERATORS[type(op)] for op in node.ops]
+    if all(name in ("is", "is not") for name in names):
+        return node
+    if len(names) == 1:
+        return _call(GUARD_COMPARE, _ast.Constant(names[0]), node.left, node.comparators[0])
+    # a chain evaluates each operand once, and only as far as it holds
+    steps = [
+        _ast.Tuple([_ast.Constant(name), _lazy(operand)], _ast.Load())
+        for name, operand in zip(names, node.comparators, strict=True)
+    ]
+    return _call(GUARD_CHAIN, node.left, *steps)
+
+
+def _truth(expression):
+    """A condition as the guard judges it: `and`, `or` and `not` of judged operands."""
+    if isinstance(expression, _ast.BoolOp):
+        return _ast.BoolOp(expression.op, [_truth(value) for value in expression.values])
+    if isinstance(expression, _ast.UnaryOp) and isinstance(expression.op, _ast.Not):
+        return expression  # its operand is judged already
+    guarded = isinstance(expression, _ast.Call) and isinstance(expression.func, _ast.Name)
+    if guarded and expression.func.id in (GUARD_COMPARE, GUARD_CHAIN):
+        return expression  # a bool already
+    return _call(GUARD_TRUTH, expression)
+
+
+def _call(name, *arguments):
+    return _ast.Call(_ast.Name(name, _ast.Load()), list(arguments), [])
+
+
+def _lazy(expression):
+    arguments = _ast.arguments(
+        posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]
+    )
+    return _ast.Lambda(arguments, expression)
+
+
+def _located(new, old):
+    """Give the nodes made for `old` (those without a position) the position of `old`."""
+    if "lineno" in new._attributes and not hasattr(new, "lineno"):
+        for attribute in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+            setattr(new, attribute, getattr(old, attribute, None))
+    for field in new._fields:
+        value = getattr(new, field, None)
+        for child in value if isinstance(value, list) else [value]:
+            if isinstance(child, _ast.AST) and not hasattr(child, "lineno"):
+                _located(child, old)
+    return new
+
+
+class _Builtins:
+    """What the guard needs of the interpreter, taken before the program runs."""
+
+    def __init__(self, b, ops, collections):
+        self.type, self.id, self.bool, self.TypeError = (
+            b["type"],
+            b["id"],
+            b["bool"],
+            b["TypeError"],
+        )
+        self.list, self.tuple, self.dict = b["list"], b["tuple"], b["dict"]
+        self.set, self.frozenset = b["set"], b["frozenset"]
+        self.int, self.float, self.complex = b["int"], b["float"], b["complex"]
+        self.str, self.bytes = b["str"], b["bytes"]
+        self.deque = collections.deque
+        self.ordered_dict = collections.OrderedDict
+        self.default_dict = collections.defaultdict
+        self.ops = ops
+        self.scalars = b["frozenset"](
+            (self.int, self.float, self.complex, self.str, self.bytes, self.bool, type(None))
+        )
+        self.flags = b["type"].__dict__["__flags__"].__get__
+        self.module = b["type"].__dict__["__module__"].__get__
+        self.name = b["type"].__dict__["__name__"].__get__
+
+
+def _make_opaque(i):
+    """The class standing for a value of a type the program defined (made after it ran)."""
+    type_, bool_, id_, TypeError_, ops, name = i.type, i.bool, i.id, i.TypeError, i.ops, i.name
+
+    def ordered(operator_name):
+        def method(self, other):
+            return self._order(other, operator_name)
+
+        return method
+
+    class Opaque:
+        """Only another opaque value can equal one; it has no truth and no order."""
+
+        __slots__ = ("value",)
+
+        def __init__(self, value):
+            self.value = value
+
+        def __eq__(self, other):
+            if type_(other) is not Opaque:
+                return False
+            return self.value is other.value or bool_(self.value == other.value)
+
+        def __ne__(self, other):
+            return not self.__eq__(other)
+
+        def __hash__(self):
+            return id_(self.value)
+
+        def __bool__(self):
+            raise TypeError_(
+                f"the truth of a value of type {name(type_(self.value))} is not judged"
+            )
+
+        def __contains__(self, item):
+            return type_(item) is Opaque and bool_(item.value in self.value)
+
+        def _order(self, other, operator_name):
+            if type_(other) is not Opaque:
+                kind = name(type_(self.value))
+                raise TypeError_(f"a value of type {kind} is not ordered against plain data")
+            return bool_(ops[operator_name](self.value, other.value))
+
+        __lt__, __le__, __gt__, __ge__ = (ordered(name) for name in ("<", "<=", ">", ">="))
+
+    return Opaque
+
+
+def _make_readers(i, canon):
+    """Readers of containers into plain ones of canonical items. Each takes the items through
+    the base type's own C method first, which raises TypeError for a value of another type
+    (before anything is remembered) and never calls what a subclass defines."""
+    id_ = i.id
+
+    def read_list(value, memo):
+        items = i.list.__iter__(value)
+        out = memo[id_(value)] = []
+        out.extend(canon(item, memo) for item in items)
+        return out
+
+    def read_dict(value, memo, make=i.dict):
+        items = i.dict.items(value)
+        out = memo[id_(value)] = make()
+        for key, item in items:
+            out[canon(key, memo)] = canon(item, memo)
+        return out
+
+    def read_deque(value, memo):
+        items = i.deque.__iter__(value)
+        out = memo[id_(value)] = i.deque()
+        out.extend(canon(item, memo) for item in items)
+        return out
+
+    def read_tuple(value, memo):
+        return i.tuple(canon(item, memo) for item in i.tuple.__iter__(value))
+
+    def read_set(value, memo):
+        return i.set(canon(item, memo) for item in i.set.__iter__(value))
+
+    def read_frozenset(value, memo):
+        return i.frozenset(canon(item, memo) for item in i.frozenset.__iter__(value))
+
+    exact = {
+        i.list: read_list,
+        i.tuple: read_tuple,
+        i.dict: read_dict,
+        i.set: read_set,
+        i.frozenset: read_frozenset,
+        i.deque: read_deque,
+        i.ordered_dict: lambda value, memo: read_dict(value, memo, i.ordered_dict),
+        i.default_dict: read_dict,
+    }
+    subclass = (
+        read_list,
+        read_tuple,
+        read_dict,
+        read_set,
+        read_frozenset,
+        read_deque,
+        lambda value, memo: i.int.__pos__(value),
+        lambda value, memo: i.float.__pos__(value),
+        lambda value, memo: i.complex.__pos__(value),
+        lambda value, memo: i.str.__str__(value),
+        lambda value, memo: i.bytes.__bytes__(value),
+    )
+    return exact, subclass
+
+
+def _make_canon(
+    i, opaque, make_readers=_make_readers, heap_type=HEAP_TYPE, trusted_static=TRUSTED_STATIC
+):
+    """canon(value, memo): the value as plain data, with opaque stand-ins."""
+    type_, id_, scalars, TypeError_ = i.type, i.id, i.scalars, i.TypeError
+    trusted_static = frozenset(trusted_static)
+
+    def canon(value, memo):
+        kind = type_(value)
+        if kind in scalars:
+            return value
+        if id_(value) in memo:
+            return memo[id_(value)]
+        reader = exact.get(kind)
+        if reader is not None:
+            return reader(value, memo)
+        if not i.flags(kind) & heap_type:
+            trusted = (i.module(kind), i.name(kind)) in trusted_static
+            return value if trusted else opaque(value)
+        for read in subclass:
+            try:
+                return read(value, memo)
+            except TypeError_:
+                continue
+        return opaque(value)
+
+    exact, subclass = make_readers(i, canon)
+    return canon
+
+
+def _make_guard(
+    i,
+    make_opaque=_make_opaque,
+    make_canon=_make_canon,
+    names=(GUARD_COMPARE, GUARD_CHAIN, GUARD_TRUTH),
+):
+    """The functions the guarded tests call, by name."""
+    canon = make_canon(i, make_opaque(i))
+    type_, bool_, scalars, ops = i.type, i.bool, i.scalars, i.ops
+
+    def compare(name, left, right):
+        if name == "is":
+            return left is right
+        if name == "is not":
+            return left is not right
+        if type_(left) not in scalars or type_(right) not in scalars:
+            left, right = canon(left, {}), canon(right, {})
+        return bool_(ops[name](left, right))
+
+    def chain(left, *steps):
+        for name, lazy in steps:
+            right = lazy()
+            if not compare(name, left, right):
+                return False
+            left = right
+        return True
+
+    def truth(value):
+        return bool_(canon(value, {}))
+
+    return dict(zip(names, (compare, chain, truth), strict=True))
+
+
+def run(path, make_guard=_make_guard):
+    # Everything run() uses after the program ran is taken before: the program may rebind
+    # builtins, sys's functions or this module's globals.
+    exec_, write, flush, stderr = exec, sys.stdout.write, sys.stdout.flush, sys.stderr
+    settrace, setprofile = sys.settrace, sys.setprofile
     token = sys.stdin.readline().strip()
     tests = sys.stdin.read()
     sys.stdin = open("/dev/null")
     with open(path, encoding="utf-8") as program:
-        source = program.read() + "\n\n" + tests
+        program_code = compile(program.read(), path, "exec")
+    tests_code = _guarded_tests(tests, path)
     del tests
+    pristine = dict(vars(builtins))
+    ops = {
+        "==": operator.eq,
+        "!=": operator.ne,
+        "<": operator.lt,
+        "<=": operator.le,
+        ">": operator.gt,
+        ">=": operator.ge,
+        "in": lambda a, b: a in b,
+        "not in": lambda a, b: a not in b,
+    }
+    interpreter = _Builtins(pristine, ops, _collections)
     namespace = {"__name__": "__main__", "__file__": path}
     try:
-        exec(compile(source, path, "exec"), namespace)
-    except AssertionError:
-        traceback.print_exc()
-        sys.exit(0)
-    sys.stdout.write("\n\x1eVERIFIER_DONE " + token + "\n")
-    sys.stdout.flush()
+        exec_(program_code, namespace)
+        namespace.update(make_guard(interpreter))
+        namespace["__builtins__"] = pristine
+        settrace(None)
+        setprofile(None)
+        exec_(tests_code, namespace)
+    except AssertionError as failed:
+        where = failed.__traceback__
+        while where.tb_next is not None:
+            where = where.tb_next
+        stderr.write(f"AssertionError (line {where.tb_lineno}): {failed}\n")
+        return  # a wrong answer: no token
+    write("\n\x1eVERIFIER_DONE " + token + "\n")
+    flush()
 
 
 run(sys.argv[1])

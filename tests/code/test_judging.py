@@ -272,6 +272,82 @@ def test_assert_tests_pass_only_when_all_of_them_ran(client: httpx.Client) -> No
     ]
 
 
+ALWAYS_EQUAL = """
+class Anything:
+    def __eq__(self, other):
+        return True
+    def __ne__(self, other):
+        return False
+    def __lt__(self, other):
+        return True
+    def __bool__(self):
+        return True
+"""
+CLASS_TESTS = """
+assert Money(3) == Money(3)
+assert Money(3) != Money(4)
+assert sorted([Money(5), Money(1)]) == [Money(1), Money(5)]
+"""
+MONEY = (
+    "class Money:\n"
+    "    def __init__(self, cents):\n"
+    "        self.cents = cents\n"
+    "    def __eq__(self, other):\n"
+    "        return isinstance(other, Money) and self.cents == other.cents\n"
+    "    def __lt__(self, other):\n"
+    "        return self.cents < other.cents\n"
+)
+
+
+def test_python_asserts_judge_plain_values_not_the_programs_comparisons(
+    client: httpx.Client,
+) -> None:
+    """Reward hacks on `assert f(x) == y`: an object that equals anything, a list or int
+    subclass that does, one nested in a container, a patched sys.exit that would let a failed
+    assertion reach the token. Plain-data subclasses that do not redefine comparison
+    (namedtuple, Counter, IntEnum) and the program's own classes compared with each other pass
+    as they would in Python."""
+    asserts = {
+        "kind": "assert",
+        "code": "assert add(1, 2) == 3\nassert add(0, 0) == 0\nassert 0 < add(1, 1) <= 2\n",
+    }
+    hacks = [
+        ALWAYS_EQUAL + "def add(a, b):\n    return Anything()",
+        "class L(list):\n    def __eq__(self, other):\n        return True\n"
+        "    def __le__(self, other):\n        return True\n    def __gt__(self, other):\n"
+        "        return True\ndef add(a, b):\n    return L()",
+        "class I(int):\n    def __eq__(self, other):\n        return True\n"
+        "    __hash__ = int.__hash__\n    def __gt__(self, other):\n        return True\n"
+        "    def __le__(self, other):\n        return True\n"
+        "def add(a, b):\n    return I(7)",
+        "import sys\nsys.exit = lambda *args: None\ndef add(a, b):\n    return 0",
+    ]
+    nested = {"kind": "assert", "code": "assert pairs() == [(1, 2)]\n"}
+    plain = {
+        "kind": "assert",
+        "code": "assert pair(1, 2) == (1, 2)\nassert counts('aab') == {'a': 2, 'b': 1}\n"
+        "assert level(2) == 2 and level(2) > 1\n",
+    }
+    honest = (
+        "import collections, enum\nPair = collections.namedtuple('Pair', 'x y')\n"
+        "class Level(enum.IntEnum):\n    LOW = 1\n    HIGH = 2\n"
+        "def pair(x, y):\n    return Pair(x, y)\n"
+        "def counts(text):\n    return collections.Counter(text)\n"
+        "def level(n):\n    return Level(n)\n"
+    )
+    results = verify(
+        client,
+        *(code_item("python", hack, asserts) for hack in hacks),
+        code_item("python", ALWAYS_EQUAL + "def pairs():\n    return [(Anything(), 2)]", nested),
+        code_item("python", honest, plain),
+        code_item("python", MONEY, {"kind": "assert", "code": CLASS_TESTS}),
+        code_item("python", "def add(a, b):\n    return a + b", asserts),
+    )
+    verdicts = [result["verdict"] for result in results]
+    assert all(verdict != "accepted" for verdict in verdicts[: len(hacks) + 1]), results
+    assert verdicts[len(hacks) + 1 :] == ["accepted"] * 3, results
+
+
 def test_assert_tests_in_compiled_and_other_languages(client: httpx.Client) -> None:
     cpp_tests = {
         "kind": "assert",
