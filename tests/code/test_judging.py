@@ -348,6 +348,34 @@ def test_python_asserts_judge_plain_values_not_the_programs_comparisons(
     assert verdicts[len(hacks) + 1 :] == ["accepted"] * 3, results
 
 
+def test_javascript_asserts_cannot_be_replaced_by_the_program(client: httpx.Client) -> None:
+    """The tests' assert module and `require` are fixed before the program runs."""
+    tests = {
+        "kind": "assert",
+        "code": "const assert = require('node:assert');\nassert.deepEqual(add(1, 2), 3);",
+    }
+    wrong = "const add = (a, b) => 0;"
+    hacks = [
+        "require('assert').deepEqual = () => {};\n" + wrong,
+        "require('node:assert').deepEqual = () => {};\n" + wrong,
+        "globalThis.require = () => ({ deepEqual() {} });\n" + wrong,
+        "var require = () => ({ deepEqual() {} });\n" + wrong,
+        "const M = require('module');\nconst load = M._load;\n"
+        "M._load = (id, ...rest) =>\n"
+        "  id.includes('assert') ? { deepEqual() {} } : load(id, ...rest);\n" + wrong,
+        "process.exit = () => {};\n" + wrong,
+    ]
+    results = verify(
+        client,
+        *(code_item("javascript", hack, tests) for hack in hacks),
+        code_item(
+            "javascript", "process.stdout.write = () => true;\nconst add = (a, b) => a + b;", tests
+        ),
+    )
+    assert [r["verdict"] != "accepted" for r in results[:-1]] == [True] * len(hacks), results
+    assert results[-1]["verdict"] == "accepted", results[-1]
+
+
 def test_assert_tests_in_compiled_and_other_languages(client: httpx.Client) -> None:
     cpp_tests = {
         "kind": "assert",
