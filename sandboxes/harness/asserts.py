@@ -15,7 +15,8 @@
 # opaque: unequal to every plain value, unordered against it, and with no truth value. So an
 # object whose __eq__ always answers True, or a list or int subclass that does, passes no
 # test; two such objects are compared by their own methods (the tests of a class the program
-# was asked to write). The builtins the tests see are those from before the program ran.
+# was asked to write). The builtins the tests see are those from before the program ran, and
+# a name the program defined that shadows a builtin is not visible to them.
 import _ast
 import _collections
 import builtins
@@ -328,7 +329,15 @@ def _make_guard(
     return dict(zip(names, (compare, chain, truth), strict=True))
 
 
-def run(path, make_guard=_make_guard):
+def _tests_namespace(program, pristine, guard):
+    """What the tests see: the program's names, except any that shadows a builtin (the tests'
+    `abs`, `len` or `round` is Python's, whatever the program defined), the builtins from before
+    the program ran, and the guard. The program's own functions keep the program's names."""
+    names = {name: value for name, value in program.items() if name not in pristine}
+    return {**names, **guard, "__name__": "__main__", "__builtins__": pristine}
+
+
+def run(path, make_guard=_make_guard, tests_namespace=_tests_namespace):
     # Everything run() uses after the program ran is taken before: the program may rebind
     # builtins, sys's functions or this module's globals.
     exec_, write, flush, stderr = exec, sys.stdout.write, sys.stdout.flush, sys.stderr
@@ -355,11 +364,9 @@ def run(path, make_guard=_make_guard):
     namespace = {"__name__": "__main__", "__file__": path}
     try:
         exec_(program_code, namespace)
-        namespace.update(make_guard(interpreter))
-        namespace["__builtins__"] = pristine
         settrace(None)
         setprofile(None)
-        exec_(tests_code, namespace)
+        exec_(tests_code, tests_namespace(namespace, pristine, make_guard(interpreter)))
     except AssertionError as failed:
         where = failed.__traceback__
         while where.tb_next is not None:
