@@ -441,6 +441,63 @@ def test_assert_tests_in_compiled_and_other_languages(client: httpx.Client) -> N
     assert results[4]["reward"] is None
 
 
+CPP_VECTOR_TESTS = """\
+int main() {
+  assert(reverse_pair(std::vector<long>({1, 2})) == std::vector<long>({2, 1}));
+}
+"""
+JAVA_LIST_TESTS = """\
+class Problem {
+    public static void main(String[] args) {
+        assert(Solution.swap(new ArrayList<Long>(Arrays.asList(1L, 2L)))
+            .equals(new ArrayList<Long>(Arrays.asList(2L, 1L))));
+    }
+}
+"""
+
+
+def test_compiled_tests_keep_the_standard_comparisons(client: httpx.Client) -> None:
+    """C++ and Java programs that replace the comparison the tests use (an `operator==` for
+    std::vector, a macro that mutes failed asserts, an ArrayList whose equals() is always true)
+    are refused; programs that define comparisons for their own types are judged as usual."""
+    cpp_tests = {"kind": "assert", "code": CPP_VECTOR_TESTS}
+    head = "#include <bits/stdc++.h>\nusing namespace std;\n"
+    wrong = "vector<long> reverse_pair(vector<long> v) { return v; }\n"
+    right = "vector<long> reverse_pair(vector<long> v) { return {v[1], v[0]}; }\n"
+    always = "bool operator==(const vector<long>& a, const vector<long>& b) { return true; }\n"
+    muted = "#define __assert_fail(...) ((void)0)\n"
+    own = "struct P { long v; };\nbool operator<(const P& a, const P& b) { return a.v < b.v; }\n"
+    java_tests = {"kind": "assert", "code": JAVA_LIST_TESTS}
+    java_head = "import java.util.*;\n"
+    java_hack = (
+        "class Solution {\n    static ArrayList<Long> swap(ArrayList<Long> xs) {\n"
+        "        return new ArrayList<Long>() {\n"
+        "            public boolean equals(Object other) { return true; }\n        };\n    }\n}\n"
+    )
+    java_right = (
+        "class Pair {\n    long a;\n"
+        "    public boolean equals(Object o) { return o instanceof Pair && ((Pair) o).a == a; }\n"
+        "    public int hashCode() { return (int) a; }\n}\n"
+        "class Solution {\n    static ArrayList<Long> swap(ArrayList<Long> xs) {\n"
+        "        return new ArrayList<Long>(Arrays.asList(xs.get(1), xs.get(0)));\n    }\n}\n"
+    )
+    results = verify(
+        client,
+        code_item("cpp", head + always + wrong, cpp_tests),
+        code_item("cpp", "#include <cassert>\n" + muted + head + wrong, cpp_tests),
+        code_item("cpp", head + own + right, cpp_tests),
+        code_item("java", java_head + java_hack, java_tests),
+        code_item("java", java_head + java_right, java_tests),
+    )
+    assert [r["verdict"] for r in results] == [
+        "error",  # refused: operator== for a standard type
+        "runtime_error",  # the program's macros are undefined before the tests: assert aborts
+        "accepted",
+        "error",  # refused: equals() redefined in an ArrayList subclass
+        "accepted",
+    ], results
+
+
 def test_a_program_cannot_read_its_assert_tests(client: httpx.Client) -> None:
     cheat = (
         "import os, re\n"

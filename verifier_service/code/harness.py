@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from verifier_service.code import checkers
+from verifier_service.code import checkers, overrides
 from verifier_service.code.languages import BOX, Language
 from verifier_service.schemas.requests import (
     AssertTests,
@@ -263,12 +263,18 @@ def _lua_input(token: str, tests: str) -> str:
 def _c_family_asserts(code: str, tests: str, language: Language) -> GuardedProgram | str:
     """The tests' `main` becomes a function that returns 0 at its end; the real main prints
     the stdin token only after it returned, so `exit(0)` in the program never passes.
-    `assert` is defined afresh before the tests: a program's NDEBUG or own `assert` macro
-    does not mute them."""
+    `assert` is defined afresh before the tests, and every macro of the program undefined: a
+    program's NDEBUG, own `assert` or other macro does not rewrite them. A program defining a
+    comparison operator for a standard type is refused (`overrides.py`)."""
+    masked = _mask(code, _C_SKIP)
+    override = overrides.cpp_comparison_override(masked)
+    if override is not None:
+        return f"assert tests in C++ refuse programs that define `{override}` for a standard type"
     start = _C_MAIN.search(tests)
     close = None if start is None else _closing_brace(tests, start.end() - 1)
     if start is None or close is None:
         return "assert tests in C/C++ need an `int main(...) { ... }` to run"
+    undefined = "".join(f"#undef {name}\n" for name in overrides.c_macros(masked))
     renamed = (
         tests[: start.start()]
         + "int verifier_tests_main(void) {"
@@ -277,7 +283,7 @@ def _c_family_asserts(code: str, tests: str, language: Language) -> GuardedProgr
         + tests[close:]
     )
     return GuardedProgram(
-        f"#define main verifier_program_main\n{code}\n#undef main\n"
+        f"#define main verifier_program_main\n{code}\n#undef main\n{undefined}"
         f"#undef NDEBUG\n#include <assert.h>\n{renamed}\n"
         "#include <stdio.h>\n"
         "int main(void) {\n"
@@ -317,6 +323,8 @@ def _java_asserts(code: str, tests: str, language: Language) -> GuardedProgram |
     which a program class of the same name cannot shadow (that is a compile error)."""
     if "{main}" not in language.run:
         return f"assert tests need `{{main}}` in the run command of {language.display}"
+    if overrides.java_equals_override(_mask(code, _JAVA_SKIP)):
+        return "assert tests in Java refuse programs that redefine equals() in a JDK subtype"
     program, _ = _rename(code, _JAVA_SKIP, _JAVA_MAIN, JAVA_PROGRAM_MAIN)
     renamed, found = _rename(tests, _JAVA_SKIP, _JAVA_MAIN, JAVA_TESTS_MAIN, count=1)
     if not found:

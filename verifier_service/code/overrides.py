@@ -1,0 +1,67 @@
+"""Programs that redefine how their assert tests compare values.
+
+Tests compiled with the program compare what it returns with the language's standard
+comparisons, and a program can replace them: in C++ a non-template `operator==` taking
+`std::vector<long>` beats the standard template in overload resolution, so an `operator==`
+that answers true passes every `assert(f(x) == y)`; in Java a subclass of `ArrayList` whose
+`equals` answers true passes every `assert f(x).equals(y)`. No solution needs either (the
+standard types compare already), so such programs are refused. A program's own macros are
+undefined before the tests, so none can rewrite the tests' code.
+
+Each function takes the program with its literals and comments masked.
+"""
+
+from __future__ import annotations
+
+import re
+
+_STD_TYPES = (
+    "vector|basic_string|string|wstring|string_view|map|multimap|unordered_map|set|multiset"
+    "|unordered_set|pair|tuple|optional|variant|array|deque|list|forward_list|bitset|complex"
+    "|valarray|span"
+)
+_CPP_COMPARISON = re.compile(r"\boperator\s*(==|!=|<=>|<=|>=|<|>)\s*\(")
+_CPP_STD_TYPE = re.compile(rf"\b(?:{_STD_TYPES})\b")
+_C_DEFINE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)", re.M)
+
+_JDK_TYPES = (
+    "ArrayList|LinkedList|Vector|Stack|HashMap|LinkedHashMap|TreeMap|Hashtable|HashSet"
+    "|LinkedHashSet|TreeSet|ArrayDeque|PriorityQueue|AbstractList|AbstractMap|AbstractSet"
+    "|AbstractCollection|AbstractSequentialList|AbstractQueue|List|Map|Set|Collection|Deque"
+    "|Queue|SortedMap|SortedSet|NavigableMap|NavigableSet|Iterable|CharSequence|Number"
+)
+_JAVA_JDK_SUBTYPE = re.compile(
+    rf"\b(?:extends|implements)\s+(?:java\.util\.|java\.lang\.)?(?:{_JDK_TYPES})\b"
+    rf"|\bnew\s+(?:java\.util\.)?(?:{_JDK_TYPES})\s*(?:<[^(){{}};]*>)?\s*\([^(){{}};]*\)\s*\{{"
+)
+_JAVA_EQUALS = re.compile(r"\bboolean\s+equals\s*\(")
+
+
+def cpp_comparison_override(masked: str) -> str | None:
+    """The first comparison operator the program defines for a standard type, if any."""
+    for found in _CPP_COMPARISON.finditer(masked):
+        parameters = _parenthesized(masked, found.end() - 1)
+        if _CPP_STD_TYPE.search(parameters):
+            return f"operator{found.group(1)}({' '.join(parameters.split())})"
+    return None
+
+
+def c_macros(masked: str) -> list[str]:
+    """The names the program #defines, in order, each once."""
+    return list(dict.fromkeys(_C_DEFINE.findall(masked)))
+
+
+def java_equals_override(masked: str) -> bool:
+    """Whether the program defines `equals` and subclasses a JDK collection (or number or
+    character sequence): the one way its `equals` could stand in for the JDK's in the tests."""
+    return bool(_JAVA_EQUALS.search(masked) and _JAVA_JDK_SUBTYPE.search(masked))
+
+
+def _parenthesized(text: str, open_index: int) -> str:
+    """The text inside the parentheses opening at `open_index` (to the end if unclosed)."""
+    depth = 0
+    for index in range(open_index, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[index], 0)
+        if depth == 0:
+            return text[open_index + 1 : index]
+    return text[open_index + 1 :]
