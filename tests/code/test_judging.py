@@ -456,10 +456,24 @@ class Problem {
 """
 
 
+RUST_ANY = """\
+#[derive(Debug)]
+struct Any;
+impl PartialEq<i64> for Any {
+    fn eq(&self, _other: &i64) -> bool {
+        true
+    }
+}
+"""
+RUST_MUTE = "macro_rules! assert_eq {\n    ($($any:tt)*) => {};\n}\n"
+RUST_OWN = "#[derive(Debug, PartialEq)]\nstruct Point {\n    x: i64,\n}\n"
+
+
 def test_compiled_tests_keep_the_standard_comparisons(client: httpx.Client) -> None:
-    """C++ and Java programs that replace the comparison the tests use (an `operator==` for
-    std::vector, a macro that mutes failed asserts, an ArrayList whose equals() is always true)
-    are refused; programs that define comparisons for their own types are judged as usual."""
+    """C++, Java and Rust programs that replace the comparison the tests use (an `operator==`
+    for std::vector, a macro that mutes failed asserts, an ArrayList whose equals() is always
+    true, a PartialEq<i64> that always holds, a macro_rules! assert_eq) are refused; programs
+    that define comparisons for their own types are judged as usual."""
     cpp_tests = {"kind": "assert", "code": CPP_VECTOR_TESTS}
     head = "#include <bits/stdc++.h>\nusing namespace std;\n"
     wrong = "vector<long> reverse_pair(vector<long> v) { return v; }\n"
@@ -468,6 +482,7 @@ def test_compiled_tests_keep_the_standard_comparisons(client: httpx.Client) -> N
     muted = "#define __assert_fail(...) ((void)0)\n"
     own = "struct P { long v; };\nbool operator<(const P& a, const P& b) { return a.v < b.v; }\n"
     java_tests = {"kind": "assert", "code": JAVA_LIST_TESTS}
+    rust_tests = {"kind": "assert", "code": "fn main() {\n    assert_eq!(add(1, 2), 3);\n}\n"}
     java_head = "import java.util.*;\n"
     java_hack = (
         "class Solution {\n    static ArrayList<Long> swap(ArrayList<Long> xs) {\n"
@@ -488,12 +503,18 @@ def test_compiled_tests_keep_the_standard_comparisons(client: httpx.Client) -> N
         code_item("cpp", head + own + right, cpp_tests),
         code_item("java", java_head + java_hack, java_tests),
         code_item("java", java_head + java_right, java_tests),
+        code_item("rust", RUST_ANY + "fn add(a: i64, b: i64) -> Any {\n    Any\n}\n", rust_tests),
+        code_item("rust", RUST_MUTE + "fn add(a: i64, b: i64) -> i64 {\n    0\n}\n", rust_tests),
+        code_item("rust", RUST_OWN + "fn add(a: i64, b: i64) -> i64 {\n    a + b\n}\n", rust_tests),
     )
     assert [r["verdict"] for r in results] == [
         "error",  # refused: operator== for a standard type
         "runtime_error",  # the program's macros are undefined before the tests: assert aborts
         "accepted",
         "error",  # refused: equals() redefined in an ArrayList subclass
+        "accepted",
+        "error",  # refused: PartialEq<i64> for a type of the program's
+        "error",  # refused: macro_rules! assert_eq
         "accepted",
     ], results
 

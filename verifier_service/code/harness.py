@@ -381,10 +381,14 @@ def _rust_asserts(code: str, tests: str, language: Language) -> GuardedProgram |
     process before that; a failed `assert!` panics (exit 101). The entry names everything
     from `::std`, which no item of the program can shadow. Programs that could run code
     before `main` or replace a libc symbol (`link_section`, `no_mangle`, `export_name`,
-    `global_asm!`) are refused."""
-    refused = _RUST_REFUSED.search(_mask(code, _RUST_SKIP))
+    `global_asm!`), or the tests' comparisons and assertions (`overrides.py`), are refused."""
+    masked = _mask(code, _RUST_SKIP)
+    refused = _RUST_REFUSED.search(masked)
     if refused is not None:
         return f"assert tests in Rust refuse programs that use `{refused.group(0)}`"
+    override = overrides.rust_comparison_override(masked)
+    if override is not None:
+        return f"assert tests in Rust refuse programs that define `{override}`"
     program, _ = _rename(code, _RUST_SKIP, _RUST_MAIN, RUST_PROGRAM_MAIN, top_level=True)
     renamed, found = _rename(
         tests, _RUST_SKIP, _RUST_MAIN, RUST_TESTS_MAIN, top_level=True, count=1

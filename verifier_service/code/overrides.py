@@ -4,8 +4,10 @@ Tests compiled with the program compare what it returns with the language's stan
 comparisons, and a program can replace them: in C++ a non-template `operator==` taking
 `std::vector<long>` beats the standard template in overload resolution, so an `operator==`
 that answers true passes every `assert(f(x) == y)`; in Java a subclass of `ArrayList` whose
-`equals` answers true passes every `assert f(x).equals(y)`. No solution needs either (the
-standard types compare already), so such programs are refused. A program's own macros are
+`equals` answers true passes every `assert f(x).equals(y)`; in Rust a type of the program's with
+`impl PartialEq<i64>` that answers true passes `assert_eq!(f(x), 3)`, and a `macro_rules!
+assert_eq` of its own replaces the standard one. No solution needs any of these (the standard
+types compare already), so such programs are refused. A program's own macros are
 undefined before the tests, so none can rewrite the tests' code.
 
 Each function takes the program with its literals and comments masked.
@@ -36,6 +38,11 @@ _JAVA_JDK_SUBTYPE = re.compile(
 )
 _JAVA_EQUALS = re.compile(r"\bboolean\s+equals\s*\(")
 
+_RUST_CROSS_COMPARISON = re.compile(r"\bimpl\b[^{;]*?\b(Partial(?:Eq|Ord)\s*<)")
+_RUST_ASSERT_MACRO = re.compile(
+    r"\bmacro_rules!\s*(assert\w*|debug_assert\w*|panic|unreachable|todo|unimplemented)\b"
+)
+
 
 def cpp_comparison_override(masked: str) -> str | None:
     """The first comparison operator the program defines for a standard type, if any."""
@@ -55,6 +62,16 @@ def java_equals_override(masked: str) -> bool:
     """Whether the program defines `equals` and subclasses a JDK collection (or number or
     character sequence): the one way its `equals` could stand in for the JDK's in the tests."""
     return bool(_JAVA_EQUALS.search(masked) and _JAVA_JDK_SUBTYPE.search(masked))
+
+
+def rust_comparison_override(masked: str) -> str | None:
+    """What the program would compare or assert with in place of the standard, if anything: an
+    impl of PartialEq/PartialOrd against another type, or a macro named like an assertion."""
+    macro = _RUST_ASSERT_MACRO.search(masked)
+    if macro is not None:
+        return f"macro_rules! {macro.group(1)}"
+    cross = _RUST_CROSS_COMPARISON.search(masked)
+    return None if cross is None else f"impl {' '.join(cross.group(1).split())}..>"
 
 
 def _parenthesized(text: str, open_index: int) -> str:
