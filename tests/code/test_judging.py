@@ -473,7 +473,8 @@ def test_compiled_tests_keep_the_standard_comparisons(client: httpx.Client) -> N
     """C++, Java and Rust programs that replace the comparison the tests use (an `operator==`
     for std::vector, a macro that mutes failed asserts, an ArrayList whose equals() is always
     true, a PartialEq<i64> that always holds, a macro_rules! assert_eq) are refused; programs
-    that define comparisons for their own types are judged as usual."""
+    that define comparisons for their own types are judged as usual. A refusal is the
+    program's doing: `compile_error`, reward 0 (not null, which means the service failed)."""
     cpp_tests = {"kind": "assert", "code": CPP_VECTOR_TESTS}
     head = "#include <bits/stdc++.h>\nusing namespace std;\n"
     wrong = "vector<long> reverse_pair(vector<long> v) { return v; }\n"
@@ -508,15 +509,16 @@ def test_compiled_tests_keep_the_standard_comparisons(client: httpx.Client) -> N
         code_item("rust", RUST_OWN + "fn add(a: i64, b: i64) -> i64 {\n    a + b\n}\n", rust_tests),
     )
     assert [r["verdict"] for r in results] == [
-        "error",  # refused: operator== for a standard type
+        "compile_error",  # refused: operator== for a standard type
         "runtime_error",  # the program's macros are undefined before the tests: assert aborts
         "accepted",
-        "error",  # refused: equals() redefined in an ArrayList subclass
+        "compile_error",  # refused: equals() redefined in an ArrayList subclass
         "accepted",
-        "error",  # refused: PartialEq<i64> for a type of the program's
-        "error",  # refused: macro_rules! assert_eq
+        "compile_error",  # refused: PartialEq<i64> for a type of the program's
+        "compile_error",  # refused: macro_rules! assert_eq
         "accepted",
     ], results
+    assert [r["reward"] for r in results] == [0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0]
 
 
 def test_a_program_cannot_read_its_assert_tests(client: httpx.Client) -> None:

@@ -85,6 +85,11 @@ class CheckerFailedError(RuntimeError):
 ExternalChecker = Callable[[bytes, bytes, bytes], bool]
 
 
+class Refusal(str):
+    """Why the program itself is refused before it runs (its fault: `compile_error`, reward 0),
+    as opposed to the plain `str` of tests that cannot run (`error`, reward null)."""
+
+
 def plan_tests(
     item: CodeItem, language: Language, code: str, external: ExternalChecker | None = None
 ) -> TestPlan | str:
@@ -269,7 +274,7 @@ def _c_family_asserts(code: str, tests: str, language: Language) -> GuardedProgr
     masked = _mask(code, _C_SKIP)
     override = overrides.cpp_comparison_override(masked)
     if override is not None:
-        return f"assert tests in C++ refuse programs that define `{override}` for a standard type"
+        return Refusal(f"assert tests refuse programs that define `{override}` for a std type")
     start = _C_MAIN.search(tests)
     close = None if start is None else _closing_brace(tests, start.end() - 1)
     if start is None or close is None:
@@ -324,7 +329,7 @@ def _java_asserts(code: str, tests: str, language: Language) -> GuardedProgram |
     if "{main}" not in language.run:
         return f"assert tests need `{{main}}` in the run command of {language.display}"
     if overrides.java_equals_override(_mask(code, _JAVA_SKIP)):
-        return "assert tests in Java refuse programs that redefine equals() in a JDK subtype"
+        return Refusal("assert tests refuse programs that redefine equals() in a JDK subtype")
     program, _ = _rename(code, _JAVA_SKIP, _JAVA_MAIN, JAVA_PROGRAM_MAIN)
     renamed, found = _rename(tests, _JAVA_SKIP, _JAVA_MAIN, JAVA_TESTS_MAIN, count=1)
     if not found:
@@ -388,7 +393,7 @@ def _rust_asserts(code: str, tests: str, language: Language) -> GuardedProgram |
         return f"assert tests in Rust refuse programs that use `{refused.group(0)}`"
     override = overrides.rust_comparison_override(masked)
     if override is not None:
-        return f"assert tests in Rust refuse programs that define `{override}`"
+        return Refusal(f"assert tests refuse programs that define `{override}`")
     program, _ = _rename(code, _RUST_SKIP, _RUST_MAIN, RUST_PROGRAM_MAIN, top_level=True)
     renamed, found = _rename(
         tests, _RUST_SKIP, _RUST_MAIN, RUST_TESTS_MAIN, top_level=True, count=1

@@ -11,6 +11,7 @@ from verifier_service.code.extract import extract_program
 from verifier_service.code.harness import (
     CheckerFailedError,
     ExternalChecker,
+    Refusal,
     TestRun,
     plan_tests,
 )
@@ -77,6 +78,8 @@ class CodeJudge:
             if isinstance(external, str):
                 return _result(item, "error", external, language)
             runs = plan_tests(item, language, block.code, external)
+            if isinstance(runs, Refusal):
+                return _result(item, "compile_error", runs, language)
             if isinstance(runs, str):
                 return _result(item, "error", runs, language)
             program = in_use.enter_context(self._store.prepared(language, runs.code, runs.files))
