@@ -150,9 +150,13 @@ class _Builtins:
         self.ordered_dict = collections.OrderedDict
         self.default_dict = collections.defaultdict
         self.ops = ops
+        # values compared as they are: no comparison of theirs calls code of the program's
+        # (a range or bytearray holds ints; the other operand is read into plain data first)
+        numbers = (self.int, self.float, self.complex, self.bool)
         self.scalars = b["frozenset"](
-            (self.int, self.float, self.complex, self.str, self.bytes, self.bool, type(None))
+            (*numbers, self.str, self.bytes, type(None), b["range"], b["bytearray"])
         )
+        self.keys_view, self.items_view = type({}.keys()), type({}.items())
         self.flags = b["type"].__dict__["__flags__"].__get__
         self.module = b["type"].__dict__["__module__"].__get__
         self.name = b["type"].__dict__["__name__"].__get__
@@ -234,6 +238,10 @@ def _make_readers(i, canon):
     def read_tuple(value, memo):
         return i.tuple(canon(item, memo) for item in i.tuple.__iter__(value))
 
+    def read_view(value, memo):
+        # a dict's keys or items compare as a set of them, as in Python
+        return i.set(canon(item, memo) for item in i.type(value).__iter__(value))
+
     def read_set(value, memo):
         return i.set(canon(item, memo) for item in i.set.__iter__(value))
 
@@ -249,6 +257,8 @@ def _make_readers(i, canon):
         i.deque: read_deque,
         i.ordered_dict: lambda value, memo: read_dict(value, memo, i.ordered_dict),
         i.default_dict: read_dict,
+        i.keys_view: read_view,
+        i.items_view: read_view,
     }
     subclass = (
         read_list,
