@@ -270,7 +270,7 @@ def _c_family_asserts(code: str, tests: str, language: Language) -> GuardedProgr
     the stdin token only after it returned, so `exit(0)` in the program never passes.
     `assert` is defined afresh before the tests, and every macro of the program undefined: a
     program's NDEBUG, own `assert` or other macro does not rewrite them. A program defining a
-    comparison operator for a standard type is refused (`overrides.py`)."""
+    comparison operator between two standard types is refused (`overrides.py`)."""
     masked = _mask(code, _C_SKIP)
     override = overrides.cpp_comparison_override(masked)
     if override is not None:

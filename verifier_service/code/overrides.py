@@ -1,7 +1,7 @@
 """Programs that redefine how their assert tests compare values.
 
 Tests compiled with the program compare what it returns with the language's standard
-comparisons, and a program can replace them: in C++ a non-template `operator==` taking
+comparisons, and a program can replace them: in C++ a non-template `operator==` taking two
 `std::vector<long>` beats the standard template in overload resolution, so an `operator==`
 that answers true passes every `assert(f(x) == y)`; in Java a subclass of `ArrayList` whose
 `equals` answers true passes every `assert f(x).equals(y)`; in Rust a type of the program's with
@@ -45,10 +45,15 @@ _RUST_ASSERT_MACRO = re.compile(
 
 
 def cpp_comparison_override(masked: str) -> str | None:
-    """The first comparison operator the program defines for a standard type, if any."""
+    """The first comparison operator the program defines between two standard types, if any.
+
+    One with a type of the program's on a side (a member operator, or a free one taking it) is
+    the program's own: MultiPL-E's prompts declare such unions, comparable with `std::string`.
+    """
     for found in _CPP_COMPARISON.finditer(masked):
         parameters = _parenthesized(masked, found.end() - 1)
-        if _CPP_STD_TYPE.search(parameters):
+        sides = _top_level_split(parameters)
+        if len(sides) == 2 and all(_CPP_STD_TYPE.search(side) for side in sides):
             return f"operator{found.group(1)}({' '.join(parameters.split())})"
     return None
 
@@ -72,6 +77,18 @@ def rust_comparison_override(masked: str) -> str | None:
         return f"macro_rules! {macro.group(1)}"
     cross = _RUST_CROSS_COMPARISON.search(masked)
     return None if cross is None else f"impl {' '.join(cross.group(1).split())}..>"
+
+
+def _top_level_split(parameters: str) -> list[str]:
+    """The comma-separated parts of a parameter list, commas inside <>, () or [] kept."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(parameters):
+        depth += {"<": 1, "(": 1, "[": 1, ">": -1, ")": -1, "]": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(parameters[start:index])
+            start = index + 1
+    parts.append(parameters[start:])
+    return [part for part in parts if part.strip()]
 
 
 def _parenthesized(text: str, open_index: int) -> str:
