@@ -465,6 +465,22 @@ impl PartialEq<i64> for Any {
     }
 }
 """
+# MultiPL-E's prompts declare unions like this one for answers of two types
+CPP_UNION = """\
+#include <bits/stdc++.h>
+union Union_std_string_long {
+    std::string f0;
+    long f1;
+    Union_std_string_long(std::string _f0) : f0(_f0) {}
+    Union_std_string_long(long _f1) : f1(_f1) {}
+    ~Union_std_string_long() {}
+    bool operator==(std::string f) { return f0 == f; }
+    bool operator==(long f) { return f1 == f; }
+};
+Union_std_string_long name(long n) {
+    return Union_std_string_long(std::string(n == 1 ? "one" : "many"));
+}
+"""
 RUST_MUTE = "macro_rules! assert_eq {\n    ($($any:tt)*) => {};\n}\n"
 RUST_OWN = "#[derive(Debug, PartialEq)]\nstruct Point {\n    x: i64,\n}\n"
 
@@ -476,6 +492,7 @@ def test_compiled_tests_keep_the_standard_comparisons(client: httpx.Client) -> N
     that define comparisons for their own types are judged as usual. A refusal is the
     program's doing: `compile_error`, reward 0 (not null, which means the service failed)."""
     cpp_tests = {"kind": "assert", "code": CPP_VECTOR_TESTS}
+    union_tests = {"kind": "assert", "code": 'int main() {\n  assert(name(1) == "one");\n}\n'}
     head = "#include <bits/stdc++.h>\nusing namespace std;\n"
     wrong = "vector<long> reverse_pair(vector<long> v) { return v; }\n"
     right = "vector<long> reverse_pair(vector<long> v) { return {v[1], v[0]}; }\n"
@@ -502,6 +519,7 @@ def test_compiled_tests_keep_the_standard_comparisons(client: httpx.Client) -> N
         code_item("cpp", head + always + wrong, cpp_tests),
         code_item("cpp", "#include <cassert>\n" + muted + head + wrong, cpp_tests),
         code_item("cpp", head + own + right, cpp_tests),
+        code_item("cpp", CPP_UNION, union_tests),
         code_item("java", java_head + java_hack, java_tests),
         code_item("java", java_head + java_right, java_tests),
         code_item("rust", RUST_ANY + "fn add(a: i64, b: i64) -> Any {\n    Any\n}\n", rust_tests),
@@ -512,13 +530,14 @@ def test_compiled_tests_keep_the_standard_comparisons(client: httpx.Client) -> N
         "compile_error",  # refused: operator== for a standard type
         "runtime_error",  # the program's macros are undefined before the tests: assert aborts
         "accepted",
+        "accepted",  # a type of the program's compared with a std::string is its own business
         "compile_error",  # refused: equals() redefined in an ArrayList subclass
         "accepted",
         "compile_error",  # refused: PartialEq<i64> for a type of the program's
         "compile_error",  # refused: macro_rules! assert_eq
         "accepted",
     ], results
-    assert [r["reward"] for r in results] == [0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0]
+    assert [r["reward"] for r in results] == [0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0]
 
 
 def test_a_program_cannot_read_its_assert_tests(client: httpx.Client) -> None:
