@@ -540,6 +540,72 @@ def test_compiled_tests_keep_the_standard_comparisons(client: httpx.Client) -> N
     assert [r["reward"] for r in results] == [0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0]
 
 
+RUBY_UNIT = """\
+require 'test/unit'
+class TestAdd < Test::Unit::TestCase
+  def test_add
+    assert_equal(3, add(1, 2))
+  end
+end
+"""
+PERL_DEEP = """\
+use Test::Deep;
+if (eq_deeply(add(1, 2), 3)) { print "ok!" } else { exit 1; }
+"""
+LUA_UNIT = """\
+lu = require('luaunit')
+function test_add()
+    lu.assertEquals(add(1, 2), 3)
+end
+os.exit(lu.LuaUnit.run())
+"""
+
+
+def test_script_programs_cannot_redefine_equality_or_the_test_library(
+    client: httpx.Client,
+) -> None:
+    """Ruby, Perl and Lua programs that redefine `==` or patch the test library are refused
+    (`compile_error`, reward 0); plain solutions pass."""
+    ruby = {"kind": "assert", "code": RUBY_UNIT}
+    perl = {"kind": "assert", "code": PERL_DEEP}
+    lua = {"kind": "assert", "code": LUA_UNIT}
+    hacks = [
+        (
+            "ruby",
+            "class Any\n  def ==(other)\n    true\n  end\nend\ndef add(a, b)\n  Any.new\nend\n",
+            ruby,
+        ),
+        (
+            "ruby",
+            "class Integer\n  def ==(other)\n    true\n  end\nend\ndef add(a, b)\n  0\nend\n",
+            ruby,
+        ),
+        (
+            "perl",
+            "use Test::Deep ();\nno warnings;\n"
+            "*Test::Deep::eq_deeply = sub { 1 };\nsub add { 0 }\n",
+            perl,
+        ),
+        (
+            "lua",
+            "local real = require('luaunit')\nreal.assertEquals = function() end\n"
+            "function add(a, b) return 0 end\n",
+            lua,
+        ),
+    ]
+    honest = [
+        ("ruby", "def add(a, b)\n  a + b\nend\n", ruby),
+        ("perl", "sub add { my ($a, $b) = @_; return $a + $b; }\n", perl),
+        ("lua", "function add(a, b) return a + b end\n", lua),
+    ]
+    results = verify(
+        client,
+        *(code_item(language, program, tests) for language, program, tests in hacks + honest),
+    )
+    verdicts = [result["verdict"] for result in results]
+    assert verdicts == ["compile_error"] * len(hacks) + ["accepted"] * len(honest), results
+
+
 def test_a_program_cannot_read_its_assert_tests(client: httpx.Client) -> None:
     cheat = (
         "import os, re\n"

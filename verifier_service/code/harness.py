@@ -214,6 +214,12 @@ GENERATED_FUNCTIONAL = {"cpp": _cpp_functional, "cpp20": _cpp_functional}
 
 
 def _asserts(tests: AssertTests, language: Language, code: str) -> TestPlan | str:
+    override = overrides.script_override(language.name, code)
+    if override is not None:
+        return Refusal(
+            f"assert tests refuse programs that write `{override}`: it could redefine the "
+            "tests' equality or their test library"
+        )
     token = secrets.token_hex(16)
     check = partial(_finished, token.encode())
     driver = ASSERT_DRIVERS.get(language.name)

@@ -10,7 +10,12 @@ assert_eq` of its own replaces the standard one. No solution needs any of these 
 types compare already), so such programs are refused. A program's own macros are
 undefined before the tests, so none can rewrite the tests' code.
 
-Each function takes the program with its literals and comments masked.
+In Ruby, Perl and Lua a program can as easily redefine equality (`def ==`, `use overload`, an
+`__eq` metamethod) or the test library itself (reopen `Integer` or `Test::Unit`, assign
+`*Test::Deep::eq_deeply`, replace `luaunit`), and again no solution needs to: programs that
+do are refused, on their text as written (`script_override`).
+
+The other functions take the program with its literals and comments masked.
 """
 
 from __future__ import annotations
@@ -42,6 +47,38 @@ _RUST_CROSS_COMPARISON = re.compile(r"\bimpl\b[^{;]*?\b(Partial(?:Eq|Ord)\s*<)")
 _RUST_ASSERT_MACRO = re.compile(
     r"\bmacro_rules!\s*(assert\w*|debug_assert\w*|panic|unreachable|todo|unimplemented)\b"
 )
+
+
+_RUBY_CORE = (
+    "Integer|Float|Numeric|String|Symbol|Array|Hash|Range|Set|Object|BasicObject|Kernel"
+    "|Comparable|NilClass|TrueClass|FalseClass|Rational|Complex|Test|Minitest|MiniTest"
+)
+_SCRIPT_OVERRIDES = {
+    "ruby": re.compile(
+        r"\bdef\s+(?:self\.)?(?:==|!=|===|eql\?|equal\?|<=>)"
+        r"|:(?:==|!=|===|eql\?|equal\?|<=>)(?![\w?])"
+        rf"|^\s*(?:class|module)\s+(?:::)?(?:{_RUBY_CORE})\b"
+        rf"|\b(?:{_RUBY_CORE})\s*\.\s*(?:prepend|include|class_eval|class_exec|send"
+        r"|define_method|instance_eval)\b"
+        r"|\brefine\b|\bassert_\w+\s*=|\bdef\s+(?:self\.)?assert\w*",
+        re.M,
+    ),
+    "perl": re.compile(
+        r"\buse\s+overload\b|\boverload::|\beq_deeply\b|\bis_deeply\b|\bTest::|\bCORE::GLOBAL\b"
+    ),
+    "lua": re.compile(
+        r"__eq\b|__lt\b|__le\b|\bluaunit\b|\bassert\w*Equals\b|\bpackage\s*\.\s*(?:loaded|preload)"
+        r"|\brequire\s*=|\blocal\s+require\b|\b_G\b|\b_ENV\b|\blu\b"
+    ),
+}
+
+
+def script_override(language: str, code: str) -> str | None:
+    """What a Ruby, Perl or Lua program writes that would redefine the tests' equality or their
+    test library, if anything."""
+    pattern = _SCRIPT_OVERRIDES.get(language)
+    found = None if pattern is None else pattern.search(code)
+    return None if found is None else " ".join(found.group(0).split())
 
 
 def cpp_comparison_override(masked: str) -> str | None:
