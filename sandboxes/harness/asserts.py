@@ -26,6 +26,22 @@ import sys
 GUARD_COMPARE = "__verifier_compare__"
 GUARD_CHAIN = "__verifier_chain__"
 GUARD_TRUTH = "__verifier_truth__"
+GUARD_ARITHMETIC = "__verifier_arithmetic__"
+ARITHMETIC = {
+    _ast.Add: "+",
+    _ast.Sub: "-",
+    _ast.Mult: "*",
+    _ast.Div: "/",
+    _ast.FloorDiv: "//",
+    _ast.Mod: "%",
+    _ast.Pow: "**",
+    _ast.MatMult: "@",
+    _ast.LShift: "<<",
+    _ast.RShift: ">>",
+    _ast.BitOr: "|",
+    _ast.BitXor: "^",
+    _ast.BitAnd: "&",
+}
 OPERATORS = {
     _ast.Eq: "==",
     _ast.NotEq: "!=",
@@ -73,6 +89,9 @@ def _rewrite(node):
             setattr(node, field, _rewrite(value))
     if isinstance(node, _ast.Compare):
         return _located(_compare(node), node)
+    if isinstance(node, _ast.BinOp):
+        operator_name = _ast.Constant(ARITHMETIC[type(node.op)])
+        return _located(_call(GUARD_ARITHMETIC, operator_name, node.left, node.right), node)
     if isinstance(node, (_ast.Assert, _ast.If, _ast.While, _ast.IfExp)):
         node.test = _located(_truth(node.test), node.test)
     elif isinstance(node, _ast.comprehension):
@@ -135,7 +154,7 @@ def _located(new, old):
 class _Builtins:
     """What the guard needs of the interpreter, taken before the program runs."""
 
-    def __init__(self, b, ops, collections):
+    def __init__(self, b, ops, arithmetic, collections):
         self.type, self.id, self.bool, self.TypeError = (
             b["type"],
             b["id"],
@@ -150,6 +169,7 @@ class _Builtins:
         self.ordered_dict = collections.OrderedDict
         self.default_dict = collections.defaultdict
         self.ops = ops
+        self.arithmetic = arithmetic
         # values compared as they are: no comparison of theirs calls code of the program's
         # (a range or bytearray holds ints; the other operand is read into plain data first)
         numbers = (self.int, self.float, self.complex, self.bool)
@@ -285,7 +305,7 @@ def _make_canon(
 
     def canon(value, memo):
         kind = type_(value)
-        if kind in scalars:
+        if kind in scalars or kind is opaque:
             return value
         if id_(value) in memo:
             return memo[id_(value)]
@@ -310,11 +330,12 @@ def _make_guard(
     i,
     make_opaque=_make_opaque,
     make_canon=_make_canon,
-    names=(GUARD_COMPARE, GUARD_CHAIN, GUARD_TRUTH),
+    names=(GUARD_COMPARE, GUARD_CHAIN, GUARD_TRUTH, GUARD_ARITHMETIC),
 ):
     """The functions the guarded tests call, by name."""
-    canon = make_canon(i, make_opaque(i))
-    type_, bool_, scalars, ops = i.type, i.bool, i.scalars, i.ops
+    opaque = make_opaque(i)
+    canon = make_canon(i, opaque)
+    type_, bool_, scalars, ops, arithmetic_ops = i.type, i.bool, i.scalars, i.ops, i.arithmetic
 
     def compare(name, left, right):
         if name == "is":
@@ -336,7 +357,23 @@ def _make_guard(
     def truth(value):
         return bool_(canon(value, {}))
 
-    return dict(zip(names, (compare, chain, truth), strict=True))
+    def arithmetic(name, left, right):
+        """Plain values compute as they are, the program's values with each other by their own
+        methods. A plain result of the program's value and a plain one (`f(x) - 3.5` giving
+        0.0 whatever `f(x)` is) is opaque: it saw the plain operand, so it proves nothing."""
+        operation = arithmetic_ops[name]
+        if type_(left) in scalars and type_(right) in scalars:
+            return operation(left, right)
+        plain_left, plain_right = canon(left, {}), canon(right, {})
+        left_opaque, right_opaque = type_(plain_left) is opaque, type_(plain_right) is opaque
+        if not (left_opaque or right_opaque):
+            return operation(plain_left, plain_right)
+        result = operation(left, right)
+        if left_opaque and right_opaque:
+            return result
+        return result if type_(canon(result, {})) is opaque else opaque(result)
+
+    return dict(zip(names, (compare, chain, truth, arithmetic), strict=True))
 
 
 def _tests_namespace(program, pristine, guard):
@@ -370,7 +407,22 @@ def run(path, make_guard=_make_guard, tests_namespace=_tests_namespace):
         "in": lambda a, b: a in b,
         "not in": lambda a, b: a not in b,
     }
-    interpreter = _Builtins(pristine, ops, _collections)
+    arithmetic = {
+        "+": operator.add,
+        "-": operator.sub,
+        "*": operator.mul,
+        "/": operator.truediv,
+        "//": operator.floordiv,
+        "%": operator.mod,
+        "**": operator.pow,
+        "@": operator.matmul,
+        "<<": operator.lshift,
+        ">>": operator.rshift,
+        "|": operator.or_,
+        "^": operator.xor,
+        "&": operator.and_,
+    }
+    interpreter = _Builtins(pristine, ops, arithmetic, _collections)
     namespace = {"__name__": "__main__", "__file__": path}
     try:
         exec_(program_code, namespace)

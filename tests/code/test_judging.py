@@ -304,7 +304,8 @@ def test_python_asserts_judge_plain_values_not_the_programs_comparisons(
 ) -> None:
     """Reward hacks on `assert f(x) == y`: an object that equals anything, a list or int
     subclass that does, one nested in a container, a patched sys.exit that would let a failed
-    assertion reach the token, an `abs` of the program's that the tests would call. Plain-data
+    assertion reach the token, an `abs` of the program's that the tests would call, a value
+    whose difference with anything is 0.0. Plain-data
     subclasses that do not redefine comparison (namedtuple, Counter, IntEnum), the program's
     own classes compared with each other and a program's own `max` (used by its functions)
     pass as they would in Python."""
@@ -326,6 +327,11 @@ def test_python_asserts_judge_plain_values_not_the_programs_comparisons(
     nested = {"kind": "assert", "code": "assert pairs() == [(1, 2)]\n"}
     close = {"kind": "assert", "code": "assert abs(add(1, 2) - 3) < 1e-9\n"}
     shadows_abs = "def abs(x):\n    return 0\ndef add(a, b):\n    return 5"
+    # its difference with anything is 0.0: `abs(add(1, 2) - 3) < 1e-9` would hold
+    no_difference = (
+        "class Z:\n    def __sub__(self, other):\n        return 0.0\n"
+        "def add(a, b):\n    return Z()"
+    )
     own_max = (
         "max = lambda a, b: a if a > b else b\ndef add(a, b):\n    return max(a, b) + min(a, b)"
     )
@@ -346,14 +352,15 @@ def test_python_asserts_judge_plain_values_not_the_programs_comparisons(
         *(code_item("python", hack, asserts) for hack in hacks),
         code_item("python", ALWAYS_EQUAL + "def pairs():\n    return [(Anything(), 2)]", nested),
         code_item("python", shadows_abs, close),
+        code_item("python", no_difference, close),
         code_item("python", honest, plain),
         code_item("python", own_max, close),
         code_item("python", MONEY, {"kind": "assert", "code": CLASS_TESTS}),
         code_item("python", "def add(a, b):\n    return a + b", asserts),
     )
     verdicts = [result["verdict"] for result in results]
-    assert all(verdict != "accepted" for verdict in verdicts[: len(hacks) + 2]), results
-    assert verdicts[len(hacks) + 2 :] == ["accepted"] * 4, results
+    assert all(verdict != "accepted" for verdict in verdicts[: len(hacks) + 3]), results
+    assert verdicts[len(hacks) + 3 :] == ["accepted"] * 4, results
 
 
 def test_javascript_asserts_cannot_be_replaced_by_the_program(client: httpx.Client) -> None:
