@@ -73,6 +73,11 @@ class Settings(BaseSettings):
         le=64,
         description="Jails set up ahead of time per recent run shape (0: a fresh jail per run).",
     )
+    code_assert_conversion: bool = Field(
+        True,
+        description="Judge assert tests that are plain calls compared with values outside the "
+        "program's process (false: every assert test runs behind the completion guard).",
+    )
     code_program_cache: int = Field(
         2000, ge=1, description="Compiled programs kept (content-addressed) across requests."
     )

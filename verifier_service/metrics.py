@@ -57,6 +57,14 @@ class Metrics:
             ["language", "verdict"],
             registry=self.registry,
         )
+        self.assert_conversions = Counter(
+            "verifier_assert_conversions",
+            "Assert tests judged as calls outside the program's process (converted), or run "
+            "behind the completion guard because their expected values could not be had "
+            "(fallback).",
+            ["language", "outcome"],
+            registry=self.registry,
+        )
         self.queue_wait = Histogram(
             "verifier_queue_wait_seconds",
             "Time a chunk waited on the stream before a worker took it (queue mode).",

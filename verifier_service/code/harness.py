@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier_service.code import checkers, overrides
+from verifier_service.code.conversion import Conversion, convert_asserts
 from verifier_service.code.languages import BOX, Language
 from verifier_service.schemas.requests import (
     AssertTests,
@@ -91,14 +92,25 @@ class Refusal(str):
 
 
 def plan_tests(
-    item: CodeItem, language: Language, code: str, external: ExternalChecker | None = None
-) -> TestPlan | str:
-    """The runs for this item, or why its tests cannot run in this language."""
+    item: CodeItem,
+    language: Language,
+    code: str,
+    external: ExternalChecker | None = None,
+    *,
+    convert: bool = False,
+) -> TestPlan | Conversion | str:
+    """The runs for this item, or why its tests cannot run in this language. With `convert`,
+    assert tests that are only plain calls compared with values come back as a `Conversion`
+    (judged outside the program's process, `conversion/`)."""
     tests = item.tests
     if isinstance(tests, StdioTests):
         return _stdio(tests, code, external)
     if isinstance(tests, FunctionalTests):
         return _functional(tests, language, code)
+    if convert:
+        conversion = convert_asserts(language.name, code, tests.code)
+        if conversion is not None:
+            return conversion
     return _asserts(tests, language, code)
 
 

@@ -7,11 +7,14 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 
+from verifier_service.code.conversion import Conversion
+from verifier_service.code.converted import ConvertedTests
 from verifier_service.code.extract import extract_program
 from verifier_service.code.harness import (
     CheckerFailedError,
     ExternalChecker,
     Refusal,
+    TestPlan,
     TestRun,
     plan_tests,
 )
@@ -40,8 +43,10 @@ class CodeJudge:
         toolchains: Toolchains,
         parallelism: int,
         metrics: Metrics,
+        convert_asserts: bool = True,
     ) -> None:
         self._metrics = metrics
+        self._converted = ConvertedTests(jail, store) if convert_asserts else None
         self._jail = jail
         self._registry = registry
         self._store = store
@@ -77,7 +82,7 @@ class CodeJudge:
             external = self._checker(item, in_use)
             if isinstance(external, str):
                 return _result(item, "error", external, language)
-            runs = plan_tests(item, language, block.code, external)
+            runs = self._plan(item, language, block.code, external)
             if isinstance(runs, Refusal):
                 return _result(item, "compile_error", runs, language)
             if isinstance(runs, str):
@@ -88,6 +93,24 @@ class CodeJudge:
                 return _result(item, verdict, program.message, language)
             tests = self._run_tests(item, language, program, runs.tests)
         return _scored(item, language, tests, len(runs.tests))
+
+    def _plan(
+        self, item: CodeItem, language: Language, code: str, external: ExternalChecker | None
+    ) -> TestPlan | str:
+        """The item's runs; converted assert tests when they convert and their expected values
+        could be had, else the runs as planned without conversion."""
+        runs = plan_tests(item, language, code, external, convert=self._converted is not None)
+        if isinstance(runs, Conversion):
+            assert self._converted is not None
+            converted = self._converted.plan(language, runs)
+            self._metrics.assert_conversions.labels(
+                language.name, "converted" if converted else "fallback"
+            ).inc()
+            if converted is not None:
+                return converted
+            runs = plan_tests(item, language, code, external)
+        assert not isinstance(runs, Conversion)  # only planned with `convert`
+        return runs
 
     def _checker(
         self, item: CodeItem, in_use: contextlib.ExitStack

@@ -79,6 +79,7 @@ class CodeRuntime:
             toolchains=self.toolchains,
             parallelism=settings.code_parallelism,
             metrics=self._metrics,
+            convert_asserts=settings.code_assert_conversion,
         )
         self.runner = RawRunner(
             jail, registry, store=store, toolchains=self.toolchains, metrics=self._metrics
