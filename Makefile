@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .PHONY: run worker test install install-bench lint typecheck validate-deploy pytest bench bench-code \
-	bench-queue clean
+	bench-queue bench-conversion clean
 
 # With VERIFIER_REDIS_URL set, `make run` starts the API in queue mode and `make worker` one
 # worker against the same Redis (docs/queue.md).
@@ -70,6 +70,9 @@ bench-code: install
 
 bench-queue: install
 	$(BIN)/python benchmarks/queue_throughput.py
+
+bench-conversion: install
+	$(BIN)/python benchmarks/assert_conversion.py --output benchmarks/results/assert_conversion.txt
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
