@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 
 from verifier_service.code.languages import LanguageRegistry, load_languages
-from verifier_service.sandbox import Jail, JailMount, RunLimits, RunResult, launcher
+from verifier_service.sandbox import Jail, JailMount, RunLimits, RunResult, filesystem, launcher
 from verifier_service.sandbox.cgroups import CGROUP_ROOT, PARENT
 
 PYTHON = "/usr/bin/python3"
@@ -43,12 +43,14 @@ BASE_ENVIRONMENT = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LAN
 SECRET_NAME = "VERIFIER_TEST_SECRET"
 # What the jail's root may hold: its system binds, /proc, /tmp, /dev and the run's own mounts.
 JAIL_ROOT_ENTRIES = {"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "sbin", "tmp"}
-JAIL_ROOT_ENTRIES |= {"usr", "verifier-launcher"}
+JAIL_ROOT_ENTRIES |= {"usr"}
+USR_SUBTREES = {"/usr/bin", "/usr/lib", "/usr/lib64", "/usr/include", "/usr/share"}
 JAIL_MOUNT_POINTS = {
-    "/", "/proc", "/tmp", "/usr", "/etc/alternatives", "/etc/ld.so.cache",
+    "/", "/proc", "/tmp", "/etc/alternatives", "/etc/ld.so.cache",
     "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random",
-    "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/verifier-launcher",
+    "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", *USR_SUBTREES,
 }  # fmt: skip
+JAIL_MOUNT_POINTS |= {f"/proc/{name}" for name in filesystem.HOST_PROC_FILES}
 
 # ---------------------------------------------------------------------------------------------
 # Programs
@@ -150,6 +152,53 @@ int main(void) {
     return 0;
 }
 """,
+    "socket_families": r"""
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static void report(const char *name, long rc) {
+    printf("%s %s\n", name, rc < 0 ? strerrorname_np(errno) : "succeeded");
+}
+
+int main(void) {
+    int pair[2];
+    report("vsock", socket(AF_VSOCK, SOCK_STREAM, 0));
+    report("netlink", socket(AF_NETLINK, SOCK_RAW, 0));
+    report("packet", socket(AF_PACKET, SOCK_DGRAM, 0));
+    report("bluetooth", socket(AF_BLUETOOTH, SOCK_STREAM, 0));
+    report("vsock_high_bits", syscall(SYS_socket, 0x100000000L | AF_VSOCK, SOCK_STREAM, 0));
+    report("socketpair_vsock", socketpair(AF_VSOCK, SOCK_STREAM, 0, pair));
+    report("unix", socket(AF_UNIX, SOCK_STREAM, 0));
+    report("inet", socket(AF_INET, SOCK_STREAM, 0));
+    report("inet6", socket(AF_INET6, SOCK_DGRAM, 0));
+    report("socketpair_unix", socketpair(AF_UNIX, SOCK_STREAM, 0, pair));
+    return 0;
+}
+""",
+    # Five children burn the CPU and are never waited for; the parent sleeps and answers.
+    "unreaped_burners": r"""
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(void) {
+    for (int i = 0; i < 5; i++) {
+        if (fork() == 0) {
+            for (volatile unsigned long n = 0;; n++) {
+            }
+        }
+    }
+    struct timespec nap = {2, 400000000};
+    nanosleep(&nap, NULL);
+    puts("6");
+    return 0;
+}
+""",
 }
 
 SLEEPERS = """
@@ -235,7 +284,8 @@ report = {
     "tcp6": attempt(connect(socket.AF_INET6, ("::1", tcp6))),
     "unix": attempt(connect(socket.AF_UNIX, chr(0) + abstract)),
     "udp4": attempt(datagram),
-    "interfaces": [name for _, name in socket.if_nameindex()],
+    "interfaces": [line.split(":")[0].strip() for line in open("/proc/net/dev").readlines()[2:]],
+    "netlink_interfaces": attempt(socket.if_nameindex),  # netlink sockets are refused
     "routes4": [line.split()[0] for line in open("/proc/net/route").read().splitlines()[1:]],
     "routes6": sorted({line.split()[-1] for line in open("/proc/net/ipv6_route")}),
     "resolver_files": [
@@ -445,6 +495,30 @@ report = {
     "setgroups_root": attempt(lambda: os.setgroups([0])),
 }
 print(json.dumps(report))
+"""
+
+HOST_VIEW = """
+import errno, json, os, sys
+
+def size(path):
+    try:
+        with open(path, "rb") as source:
+            return len(source.read())
+    except OSError as error:
+        return errno.errorcode[error.errno]
+
+mounts = [line.split() for line in open("/proc/self/mountinfo")]
+print(json.dumps({
+    "mountinfo": open("/proc/self/mountinfo").read(),
+    "roots": {fields[4]: fields[3] for fields in mounts},
+    "usr": sorted(os.listdir("/usr")),
+    "usr_local": os.path.lexists("/usr/local"),
+    "box": {name: size(f"/box/{name}") for name in sorted(os.listdir("/box"))},
+    "launcher": os.readlink("/proc/1/exe"),
+    "host_files": {name: size(f"/proc/{name}") for name in json.loads(sys.argv[1])},
+    "cpuinfo": size("/proc/cpuinfo") > 0,
+    "meminfo": size("/proc/meminfo") > 0,
+}))
 """
 
 PYTHON_ENVIRONMENT = "import json, os\nprint(json.dumps(dict(os.environ)))"
@@ -819,6 +893,7 @@ def test_network_is_unreachable(jail: Jail, listeners: HostListeners) -> None:
     assert report["tcp4"] == report["tcp6"] == report["unix"] == "ECONNREFUSED"
     assert report["udp4"] == "ok"  # sent into the jail's own loopback, where nobody listens
     assert report["interfaces"] == ["lo"]
+    assert report["netlink_interfaces"] == "EAFNOSUPPORT"
     assert report["routes4"] == []
     assert report["routes6"] == ["lo"]
     assert report["resolver_files"] == []
@@ -876,8 +951,10 @@ def test_host_paths_are_read_only(jail: Jail, token: str, tmp_path: Path) -> Non
     report = report_of(run_python(jail, WRITE_HOST, token, mounts=(JailMount(box, "/box"),)))
     assert report.pop("write_tmp") == "ok"  # the program could write where it may
     for name, outcome in report.items():
-        if name.endswith("_box") or name == "create_root":
+        if name == "create_root":
             assert outcome == "EROFS", name
+        elif name.endswith("_box"):  # a root-owned tmpfs the service filled (filesystem.py)
+            assert outcome in ("EACCES", "EPERM"), name
         else:
             assert outcome in ("EROFS", "EACCES", "EPERM"), name
     assert (file_fingerprint(data), file_fingerprint(Path(PYTHON))) == before
@@ -1015,4 +1092,60 @@ def test_environment_is_exactly_path_home_and_lang(
     extra = jail.run(["/usr/bin/env"], limits=FAST, environment={"EXTRA": "1"})
     with_extra = environment_lines({**BASE_ENVIRONMENT, "EXTRA": "1"})
     assert sorted(extra.stdout.decode().splitlines()) == with_extra
+    assert_served_normally(jail)
+
+
+# ---------------------------------------------------------------------------------------------
+# Leaks and CPU accounting
+
+
+def test_sockets_of_other_families_are_refused(jail: Jail, native: JailMount) -> None:
+    """vsock is not namespaced (it reaches the hypervisor's host); netlink and packet sockets
+    talk to the kernel: only AF_UNIX, AF_INET and AF_INET6 are allowed."""
+    result = jail.run(["/box/socket_families"], limits=FAST, mounts=(native,))
+    assert (result.exit_code, result.stderr) == (0, b""), result
+    outcomes = dict(line.split(" ", 1) for line in result.stdout.decode().splitlines())
+    refused = ["vsock", "netlink", "packet", "bluetooth", "vsock_high_bits", "socketpair_vsock"]
+    allowed = ["unix", "inet", "inet6", "socketpair_unix"]
+    expected = {**dict.fromkeys(refused, "EAFNOSUPPORT"), **dict.fromkeys(allowed, "succeeded")}
+    assert outcomes == expected
+    assert_served_normally(jail)
+
+
+def test_the_jail_names_no_host_path(jail: Jail, tmp_path: Path) -> None:
+    """mountinfo's root field is the bind source's path: a program's mounts, the launcher and
+    the system binds must show nothing but the jail's own paths. Twice: a shape's first run
+    (a fresh jail) and its second (a warm one, where the pool has one)."""
+    box = writable_directory(tmp_path / "box")
+    (box / "data.txt").write_text("original\n")
+    (box / "nested").mkdir(mode=0o755)
+    (box / "nested" / "deep.txt").write_text("deep\n")
+    for _ in range(2):
+        hidden = json.dumps(filesystem.HOST_PROC_FILES)
+        report = report_of(run_python(jail, HOST_VIEW, hidden, mounts=(JailMount(box, "/box"),)))
+        for host_path in (str(tmp_path), str(jail.work_dir), "/work", "/tmp/", "/root"):
+            assert host_path not in report["mountinfo"], host_path
+        for point, root in report["roots"].items():
+            assert root in ("/", point) or point.startswith("/proc/") or point.startswith("/dev/")
+        assert report["box"] == {"data.txt": 9, "nested": "EISDIR"}
+        assert report["launcher"].startswith("/memfd:")
+        assert set(report["usr"]) == {
+            Path(path).name for path in USR_SUBTREES if Path(path).exists()
+        }
+        assert report["usr_local"] is False
+        assert set(report["host_files"].values()) <= {0, "ENOENT"}
+        assert report["cpuinfo"] and report["meminfo"]  # what runtimes read stays
+    assert_served_normally(jail)
+
+
+def test_cpu_time_counts_children_never_reaped(jail: Jail, native: JailMount) -> None:
+    """wait4 sees only what was waited for; the run's cgroup sees every process."""
+    if jail.cgroups.version is None:
+        pytest.skip("no cgroup hierarchy here: CPU time comes from wait4 alone")
+    limits = RunLimits(time_s=1, memory_mb=64)
+    for _ in range(2):  # a fresh jail, then (where the pool has one) a warm one
+        result = jail.run(["/box/unreaped_burners"], limits=limits, mounts=(native,))
+        assert (result.exit_code, result.stdout) == (0, b"6\n"), result
+        assert result.cpu_s > 1.5 * limits.time_s, result.cpu_s
+        assert result.cpu_s <= result.wall_s * 1.5 + 0.5  # one CPU's quota, give or take
     assert_served_normally(jail)

@@ -8,6 +8,12 @@ jail has a leaf of its own (`warm-N`) for its one run; swept, the leaf serves a 
 jail (creating and removing memory cgroups costs CPU on every run otherwise). Groups of
 processes that died are removed at start-up. Without a usable hierarchy jails fall back to
 rlimits alone (and say so).
+
+A run's CPU time is its leaf's: wait4 sees only the processes that were reaped, so children
+that burn CPU and are never waited for would pass any limit. v2 and a v1 cpuacct co-mounted
+with cpu count nsjail's per-run group under the leaf; a v1 cpuacct hierarchy of its own (as
+here) is one nsjail never joins, so the jail's launcher is moved into the leaf there before its
+program is released (everything the program starts descends from it).
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ V1_CONTROLLERS = ("memory", "pids", "cpu")
 CPU_MS_PER_SEC = 1000  # one CPU per run
 V1_PEAK = "memory.max_usage_in_bytes"
 V2_PEAK = "memory.peak"
+V1_CPU_USAGE = "cpuacct.usage"  # nanoseconds
+V2_CPU_STAT = "cpu.stat"  # usage_usec, among others
+NS_PER_S = 1_000_000_000
 CACHE_DROP_BYTES = 64 * 1024 * 1024
 SWEEP_PATIENCE_S = 0.5
 
@@ -37,6 +46,7 @@ SWEEP_PATIENCE_S = 0.5
 class Cgroups:
     version: int | None  # 1, 2, or None when unavailable
     group: str = ""  # this jail's group under PARENT
+    cpuacct_apart: bool = False  # v1 cpuacct mounted on its own, not with cpu
 
     def leaf_name(self, leaf: str) -> str:
         return f"{PARENT}/{self.group}/{leaf}"
@@ -82,6 +92,45 @@ class Cgroups:
         except (OSError, ValueError, IndexError):
             return None
 
+    def start_cpu(self, leaf: str) -> int | None:
+        """Start measuring a run's CPU time, before its program is released: the leaf's usage
+        so far (ns), with the waiting launcher moved into a cpuacct hierarchy of its own; None
+        when this kernel cannot measure (wait4's figure stands)."""
+        try:
+            if self.cpuacct_apart:
+                self._join_cpuacct(leaf)
+            return self._cpu_usage_ns(leaf)
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def cpu_s(self, leaf: str, baseline: int) -> float | None:
+        """CPU time of every process of the run since `start_cpu`."""
+        try:
+            usage = self._cpu_usage_ns(leaf)
+        except (OSError, ValueError, IndexError):
+            return None
+        return None if usage is None else max(0, usage - baseline) / NS_PER_S
+
+    def _join_cpuacct(self, leaf: str) -> None:
+        """Move the processes of the leaf's nsjail groups (a launcher waiting for its command)
+        into the leaf's cpuacct group (raises OSError, or ValueError when there are none)."""
+        runs = self._directory("pids", leaf).glob("NSJAIL*/cgroup.procs")
+        pids = [pid for procs in runs for pid in procs.read_text().split()]
+        if not pids:
+            raise ValueError("no jail process to measure")
+        for pid in pids:
+            (self._directory("cpuacct", leaf) / "cgroup.procs").write_text(pid)
+
+    def _cpu_usage_ns(self, leaf: str) -> int | None:
+        if self.version == 1:
+            controller = "cpuacct" if self.cpuacct_apart else "cpu"
+            usage = self._directory(controller, leaf) / V1_CPU_USAGE
+            return _read_number(usage) if usage.exists() else None
+        if self.version == 2:
+            stat = (self._directory("", leaf) / V2_CPU_STAT).read_text().split()
+            return int(stat[stat.index("usage_usec") + 1]) * 1000
+        return None
+
     def sweep(self, leaf: str) -> bool:
         """Remove per-run cgroups a killed nsjail left behind; drop the leaf's page cache once
         it grows large (dropping it every run would cost ~15 ms). True when the leaf is clean
@@ -121,7 +170,9 @@ class Cgroups:
             _remove_group(_root(controller) / PARENT / self.group)
 
     def _controllers(self) -> tuple[str, ...]:
-        return V1_CONTROLLERS if self.version == 1 else ("",) if self.version == 2 else ()
+        if self.version == 1:
+            return (*V1_CONTROLLERS, "cpuacct") if self.cpuacct_apart else V1_CONTROLLERS
+        return ("",) if self.version == 2 else ()
 
     def _directory(self, controller: str, leaf: str) -> Path:
         return _root(controller) / self.leaf_name(leaf)
@@ -148,7 +199,7 @@ def detect(slots: int) -> Cgroups:
         if (CGROUP_ROOT / "cgroup.controllers").exists():
             cgroups = Cgroups(2, group)
         elif all((CGROUP_ROOT / controller).is_dir() for controller in V1_CONTROLLERS):
-            cgroups = Cgroups(1, group)
+            cgroups = Cgroups(1, group, cpuacct_apart=_cpuacct_apart())
         else:
             log.warning("no cgroup hierarchy found: jails are limited by rlimits only")
             return Cgroups(None)
@@ -159,6 +210,12 @@ def detect(slots: int) -> Cgroups:
         log.warning("cgroups cannot be prepared (%s): jails are limited by rlimits only", error)
         return Cgroups(None)
     return cgroups
+
+
+def _cpuacct_apart() -> bool:
+    """Whether v1 cpuacct is a hierarchy of its own (co-mounted, `cpu` already counts)."""
+    cpu, cpuacct = CGROUP_ROOT / "cpu", CGROUP_ROOT / "cpuacct"
+    return (cpuacct / V1_CPU_USAGE).exists() and cpuacct.resolve() != cpu.resolve()
 
 
 def _read_number(path: Path) -> int:

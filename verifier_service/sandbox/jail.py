@@ -3,9 +3,10 @@
 - fresh PID, mount, network (no interface but its own loopback), IPC, UTS and cgroup
   namespaces; no user namespace: nsjail (root) drops to uid/gid 65534 on the host, so the
   jailed program is never root anywhere (a user namespace would map it to host root);
-- a root file system holding only read-only binds of /usr (and the merged-usr links), the
-  toolchain paths a language declares, a few device nodes, and the mounts of the run; the
-  working directory /tmp is a private size-capped tmpfs;
+- a root file system holding only read-only binds of the /usr subtrees toolchains use (and
+  the merged-usr links), the toolchain paths a language declares, a few device nodes, and the
+  mounts of the run, in which nothing names a host path (`filesystem.py`); the working
+  directory /tmp is a private size-capped tmpfs;
 - an empty environment apart from PATH, HOME and LANG (the service's variables, tokens
   included, never reach it);
 - the seccomp policy of `seccomp.py`, cgroup memory and process caps, rlimits on CPU time,
@@ -31,23 +32,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from verifier_service.sandbox import cgroups, launcher, seccomp
+from verifier_service.sandbox import cgroups, filesystem, launcher, seccomp
 from verifier_service.sandbox.runner import RunResult, run_process, spawn
 from verifier_service.sandbox.warm import WarmJail, WarmPool, WarmShape
 
 JAIL_UID = 65534
 JAIL_GID = 65534
-MERGED_USR_LINKS = ("/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")
-SYSTEM_READ_ONLY = ("/usr", "/etc/alternatives", "/etc/ld.so.cache")
-DEVICES_WRITABLE = ("/dev/null",)
-DEVICES_READ_ONLY = ("/dev/zero", "/dev/urandom", "/dev/random")
-# /dev/stdin and friends: programs read "/dev/stdin" and shells use /dev/fd.
-STANDARD_STREAM_LINKS = (
-    ("/proc/self/fd", "/dev/fd"),
-    ("/proc/self/fd/0", "/dev/stdin"),
-    ("/proc/self/fd/1", "/dev/stdout"),
-    ("/proc/self/fd/2", "/dev/stderr"),
-)
 BASE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
 WORK_DIR = "/tmp"
 SIGNAL_EXIT_BASE = 128
@@ -98,9 +88,10 @@ class Jail:
     slots: queue.Queue[int]  # FIFO for waiters: a run waiting for a slot is never starved
     toolchain_paths: tuple[str, ...] = ()
     environment: dict[str, str] = field(default_factory=dict)
-    work_dir: Path | None = None  # the launcher and the warm jails' stages
+    work_dir: Path | None = None  # where the launcher is built
     owns_work_dir: bool = False
     launcher: Path | None = None
+    launcher_fd: int | None = None  # a sealed memfd of the launcher (`filesystem.py`)
     warm: WarmPool | None = field(default=None, compare=False)
     serials: itertools.count[int] = field(default_factory=itertools.count, compare=False)
     free_leaves: queue.SimpleQueue[str] = field(default_factory=queue.SimpleQueue, compare=False)
@@ -117,8 +108,7 @@ class Jail:
         """Locate nsjail, prepare cgroups and prove a jail starts; or raise.
 
         `warm_spares` warm jails are kept per recent run shape (0: every run starts a fresh
-        jail); the launcher and the stages live in `work_dir` (a temporary directory when
-        None), which must be on the file system of the mounts' sources for hardlinks.
+        jail); the launcher is built in `work_dir` (a temporary directory when None).
         """
         free: queue.Queue[int] = queue.Queue()
         for slot in range(parallelism):
@@ -135,6 +125,7 @@ class Jail:
             work_dir=work_dir,
             owns_work_dir=owns,
             launcher=binary,
+            launcher_fd=filesystem.sealed_executable(binary, "launcher"),
         )
         if binary is not None and warm_spares > 0:
             object.__setattr__(jail, "warm", WarmPool(jail.spawn_warm, warm_spares))
@@ -149,6 +140,7 @@ class Jail:
         if self.warm is not None:
             self.warm.close()
         self.cgroups.release()
+        filesystem.close(self.launcher_fd)
         if self.owns_work_dir and self.work_dir is not None:
             shutil.rmtree(self.work_dir, ignore_errors=True)
 
@@ -176,17 +168,13 @@ class Jail:
 
     def spawn_warm(self, shape: WarmShape) -> WarmJail:
         """Start a jail of this shape whose launcher waits for its command (raises OSError)."""
-        assert self.work_dir is not None
-        serial = next(self.serials)
-        leaf = self._warm_leaf(serial)
-        stages = tuple(self.work_dir / "stage" / f"{serial}-{i}" for i in range(len(shape.targets)))
+        leaf = self._warm_leaf(next(self.serials))
         try:
-            for stage in stages:
-                stage.mkdir(mode=0o755, parents=True)
-            mounts = tuple(map(JailMount, stages, shape.targets))
-            return self._launch(shape.limits, mounts, leaf, stages, self._cleanup_warm)
+            return self._launch(
+                shape.limits, (), leaf, cleanup=self._cleanup_warm, staged=shape.targets
+            )
         except BaseException:
-            self._dispose_warm(leaf, stages)
+            self._dispose_warm(leaf, ())
             raise
 
     def _launch(
@@ -194,10 +182,12 @@ class Jail:
         limits: RunLimits,
         mounts: tuple[JailMount, ...],
         leaf: str | None,
-        stages: tuple[Path, ...] = (),
         cleanup: Callable[[WarmJail], None] = lambda jail: None,
+        *,
+        staged: tuple[str, ...] = (),
     ) -> WarmJail:
-        """Start a jail whose first process is the launcher, waiting for its command."""
+        """Start a jail whose first process is the launcher, waiting for its command; the
+        `staged` targets are empty until `filesystem.fill`."""
         assert self.launcher is not None
         control_read, control_write = os.pipe()
         status_read, status_write = os.pipe()
@@ -206,7 +196,9 @@ class Jail:
             command = [launcher.IN_JAIL, str(control_read), str(status_write)]
             argv = self.argv(command, limits, mounts, {}, leaf, launcher_binary=self.launcher)
             argv[1:1] = ("--pass_fd", str(control_read), "--pass_fd", str(status_write))
-            spawned = spawn(argv, (JAIL_UID, JAIL_GID), pass_fds=(control_read, status_write))
+            argv[argv.index("--") : argv.index("--")] = filesystem.tmpfs_arguments(staged)
+            passed = (control_read, status_write, *self._launcher_fds())
+            spawned = spawn(argv, (JAIL_UID, JAIL_GID), pass_fds=passed)
         except BaseException:
             for descriptor in (control_write, status_read):
                 os.close(descriptor)
@@ -214,7 +206,7 @@ class Jail:
         finally:
             os.close(control_read)
             os.close(status_write)
-        return WarmJail(spawned, control_write, status_read, stages, leaf, cleanup)
+        return WarmJail(spawned, control_write, status_read, (), leaf, cleanup)
 
     def argv(
         self,
@@ -237,7 +229,9 @@ class Jail:
         time_limit = 0 if launcher_binary is not None else math.ceil(limits.wall_s) + 1
         argv += ["--time_limit", str(time_limit)]
         argv += self._filesystem(limits, mounts)
-        if launcher_binary is not None:
+        if launcher_binary is not None and self.launcher_fd is not None:
+            argv += ["--exec_file", f"/proc/self/fd/{self.launcher_fd}", "--execute_fd"]
+        elif launcher_binary is not None:
             argv += ["--bindmount_ro", f"{launcher_binary}:{launcher.IN_JAIL}"]
         argv += self._resource_limits(limits, leaf)
         for name, value in environment.items():
@@ -258,12 +252,17 @@ class Jail:
         """A fresh jail that starts the program through the launcher, which reports a program
         it cannot execute: nsjail does not, reliably (its child's fatal line races the exit of
         nsjail itself)."""
-        jail = self._launch(request.limits, request.mounts, leaf)
+        staged = filesystem.read_only(request.mounts)
+        mounts = () if staged else request.mounts
+        targets = tuple(mount.target for mount in request.mounts) if staged else ()
+        jail = self._launch(request.limits, mounts, leaf, staged=targets)
         try:
-            if jail.wait_ready():
+            pid, filled = jail.spawned.process.pid, request.mounts if staged else ()
+            failure = filesystem.fill_failure(pid, filled) if jail.wait_ready() else ""
+            if failure is None:
                 result = self._run_released(jail, request)
             else:
-                result = _not_started(jail, request.limits)
+                result = _not_started(jail, request.limits, failure)
         except BaseException:
             jail.discard()
             raise
@@ -294,7 +293,7 @@ class Jail:
 
     def _run_warm(self, warm: WarmJail, request: _Request) -> RunResult:
         try:
-            warm.stage(request.mounts)
+            filesystem.fill(warm.spawned.process.pid, request.mounts)
             result = self._run_released(warm, request)
         except BaseException:
             self._retire(warm, failed=True)
@@ -306,10 +305,12 @@ class Jail:
         """Send a ready launcher its command and collect the run."""
         limits = request.limits
         baseline = None if jail.leaf is None else self.cgroups.reset_peak(jail.leaf)
+        cpu_baseline = None if jail.leaf is None else self.cgroups.start_cpu(jail.leaf)
         jail.release(request.command, request.environment, limits.wall_s)
         result = jail.spawned.collect(request.stdin, limits.output_bytes, limits.wall_s)
         failed = jail.exec_error()
         result = self._with_peak(result, jail.leaf, baseline)
+        result = self._with_cpu(result, jail.leaf, cpu_baseline)
         if failed:
             result = replace(result, jail_log="\n".join(filter(None, (result.jail_log, failed))))
         return result
@@ -325,6 +326,13 @@ class Jail:
             return result
         peak_kb = self.cgroups.peak_kb(leaf, baseline)
         return result if peak_kb is None else replace(result, memory_kb=peak_kb)
+
+    def _with_cpu(self, result: RunResult, leaf: str | None, baseline: int | None) -> RunResult:
+        """The cgroup's CPU figure: every process of the run, reaped or not (not only wait4's)."""
+        if leaf is None or baseline is None:
+            return result
+        cpu_s = self.cgroups.cpu_s(leaf, baseline)
+        return result if cpu_s is None else replace(result, cpu_s=cpu_s)
 
     def _cleanup_warm(self, warm: WarmJail) -> None:
         self._dispose_warm(warm.leaf, warm.stages)
@@ -351,24 +359,10 @@ class Jail:
                 shutil.rmtree(stage)
 
     def _filesystem(self, limits: RunLimits, mounts: tuple[JailMount, ...]) -> list[str]:
-        argv: list[str] = []
-        for link in MERGED_USR_LINKS:
-            if os.path.islink(link):
-                argv += ["--symlink", f"{os.readlink(link)}:{link}"]
-            elif os.path.isdir(link):
-                argv += ["--bindmount_ro", link]
-        for path in (*SYSTEM_READ_ONLY, *self.toolchain_paths, *DEVICES_READ_ONLY):
-            if os.path.exists(path.partition(":")[0]):  # SOURCE or SOURCE:TARGET
-                argv += ["--bindmount_ro", path]
-        for target, link in STANDARD_STREAM_LINKS:
-            argv += ["--symlink", f"{target}:{link}"]
-        for device in DEVICES_WRITABLE:
-            argv += ["--bindmount", device]
-        argv += ["--mount", f"none:{WORK_DIR}:tmpfs:size={limits.tmpfs_mb * 1024 * 1024}"]
-        for mount in mounts:
-            option = "--bindmount" if mount.writable else "--bindmount_ro"
-            argv += [option, f"{mount.source}:{mount.target}"]
-        return argv
+        return filesystem.arguments(limits.tmpfs_mb, self.toolchain_paths, mounts, WORK_DIR)
+
+    def _launcher_fds(self) -> tuple[int, ...]:
+        return () if self.launcher_fd is None else (self.launcher_fd,)
 
     def _resource_limits(self, limits: RunLimits, leaf: str | None) -> list[str]:
         capped_by_cgroup = leaf is not None
@@ -386,11 +380,13 @@ class Jail:
         ]  # fmt: skip
 
 
-def _not_started(jail: WarmJail, limits: RunLimits) -> RunResult:
-    """A jail whose launcher never said it was ready: nsjail's own account of why."""
+def _not_started(jail: WarmJail, limits: RunLimits, failure: str = "") -> RunResult:
+    """A jail whose launcher never said it was ready (nsjail's own account of why), or whose
+    mounts could not be staged (`failure`)."""
     jail.close_control()
     result = jail.spawned.collect(b"", limits.output_bytes, limits.wall_s)
-    return replace(result, jail_log=result.jail_log or "the jail did not start its launcher")
+    log = failure or result.jail_log or "the jail did not start its launcher"
+    return replace(result, jail_log=log)
 
 
 def _with_program_signal(result: RunResult) -> RunResult:
