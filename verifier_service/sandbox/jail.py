@@ -21,7 +21,6 @@ cannot execute; only without a launcher (no C compiler) is the program the jail'
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import math
 import os
@@ -174,7 +173,7 @@ class Jail:
                 shape.limits, (), leaf, cleanup=self._cleanup_warm, staged=shape.targets
             )
         except BaseException:
-            self._dispose_warm(leaf, ())
+            self._dispose_warm(leaf)
             raise
 
     def _launch(
@@ -206,7 +205,7 @@ class Jail:
         finally:
             os.close(control_read)
             os.close(status_write)
-        return WarmJail(spawned, control_write, status_read, (), leaf, cleanup)
+        return WarmJail(spawned, control_write, status_read, leaf, cleanup)
 
     def argv(
         self,
@@ -335,7 +334,7 @@ class Jail:
         return result if cpu_s is None else replace(result, cpu_s=cpu_s)
 
     def _cleanup_warm(self, warm: WarmJail) -> None:
-        self._dispose_warm(warm.leaf, warm.stages)
+        self._dispose_warm(warm.leaf)
 
     def _warm_leaf(self, serial: int) -> str | None:
         """A swept leaf of an earlier warm jail, or a new one (raises OSError)."""
@@ -348,15 +347,12 @@ class Jail:
             self.cgroups.make(leaf)
             return leaf
 
-    def _dispose_warm(self, leaf: str | None, stages: tuple[Path, ...]) -> None:
+    def _dispose_warm(self, leaf: str | None) -> None:
         if leaf is not None:
             if self.cgroups.sweep(leaf):
                 self.free_leaves.put(leaf)
             else:
                 self.cgroups.remove(leaf)
-        for stage in stages:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(stage)
 
     def _filesystem(self, limits: RunLimits, mounts: tuple[JailMount, ...]) -> list[str]:
         return filesystem.arguments(limits.tmpfs_mb, self.toolchain_paths, mounts, WORK_DIR)

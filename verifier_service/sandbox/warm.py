@@ -3,10 +3,10 @@
 Setting up a jail costs ~8 ms of namespaces and mounts and ~6 ms of moving into fresh v1
 cgroups (an RCU grace period); a warm jail pays both before it is needed. It is started with
 the limits and mount targets of a run (its *shape*) but no program: its first process, the
-launcher (sandboxes/launcher/launcher.c), waits on a control pipe. A run hardlinks its files
-into the jail's read-only stage directories, sends the command and environment, and the
-launcher executes it. Each warm jail serves one run and has cgroups of its own, so the peak
-memory measured is that run's alone.
+launcher (sandboxes/launcher/launcher.c), waits on a control pipe. A run's files are copied
+into the jail's own tmpfs mounts at the shape's targets (`filesystem.py`), then the command and
+environment are sent and the launcher executes it. Each warm jail serves one run and has
+cgroups of its own, so the peak memory measured is that run's alone.
 
 The pool keeps `spares` warm jails for each of the few shapes used most recently and starts a
 replacement, on a thread of its own, for every one taken: while runs are in flight, only once
@@ -22,13 +22,11 @@ import contextlib
 import logging
 import os
 import select
-import shutil
 import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from verifier_service.sandbox import launcher
@@ -65,7 +63,6 @@ class WarmJail:
     spawned: Spawned
     control: int  # our end of the launcher's control pipe
     status: int  # our end of the launcher's status pipe
-    stages: tuple[Path, ...]  # host directories bound read-only at the shape's targets
     leaf: str | None  # its cgroup leaf, when cgroups are in use
     cleanup: Callable[[WarmJail], None]
 
@@ -78,11 +75,6 @@ class WarmJail:
             return os.read(self.status, len(launcher.READY)) == launcher.READY
         except OSError:
             return False
-
-    def stage(self, mounts: tuple[JailMount, ...]) -> None:
-        """Hardlink (or, across file systems, copy) each mount's files into its stage."""
-        for mount, stage in zip(mounts, self.stages, strict=True):
-            _link_tree(mount.source, stage)
 
     def release(self, command: list[str], environment: dict[str, str], wall_s: float) -> None:
         """Send the command: the launcher executes it and the run's clock starts."""
@@ -111,7 +103,7 @@ class WarmJail:
         self.dispose()
 
     def dispose(self) -> None:
-        """After the run: close the status pipe, remove stages and cgroups."""
+        """After the run: close the status pipe, sweep its cgroups."""
         with contextlib.suppress(OSError):
             os.close(self.status)
         self.cleanup(self)
@@ -120,24 +112,6 @@ class WarmJail:
         if self.control >= 0:
             os.close(self.control)
             self.control = -1
-
-
-def _link_tree(source: Path, target: Path) -> None:
-    """Mirror `source` into the existing directory `target` with hardlinks (copies across
-    file systems); symlinks are recreated as they are, never followed."""
-    with os.scandir(source) as entries:
-        for entry in entries:
-            destination = target / entry.name
-            if entry.is_symlink():
-                os.symlink(os.readlink(entry.path), destination)
-            elif entry.is_dir():
-                destination.mkdir(mode=0o755)
-                _link_tree(Path(entry.path), destination)
-            else:
-                try:
-                    os.link(entry.path, destination, follow_symlinks=False)
-                except OSError:
-                    shutil.copy2(entry.path, destination, follow_symlinks=False)
 
 
 class WarmPool:
