@@ -154,12 +154,12 @@ CASES: dict[str, dict[str, tuple[str, str, str]]] = {
             RUST_TESTS,
             "runtime_error",
         ),
-        # code run before main could read the token first: refused
+        # code run before main could read the token first: refused (the program's doing)
         "before_main": (
             '#[used]\n#[link_section = ".init_array"]\nstatic INIT: extern "C" fn() = init;\n'
             'extern "C" fn init() {}\nfn add(a: i64, b: i64) -> i64 {\n    a + b\n}\n',
             RUST_TESTS,
-            "error",
+            "compile_error",
         ),
     },
     "go": {
@@ -194,7 +194,7 @@ CASES: dict[str, dict[str, tuple[str, str, str]]] = {
             'package main\n\n// int f(void) { return 1; }\nimport "C"\n\n'
             "func add(a, b int) int { return a + b }\n",
             GO_TESTS,
-            "error",
+            "compile_error",
         ),
     },
     "lua": {

@@ -26,9 +26,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from verifier_service.code import checkers, overrides
+from verifier_service.code import braces, checkers, overrides
 from verifier_service.code.conversion import Conversion, convert_asserts
 from verifier_service.code.languages import BOX, Language
+from verifier_service.code.rust_refusals import rust_before_main
 from verifier_service.schemas.requests import (
     AssertTests,
     CheckerProgram,
@@ -354,10 +355,17 @@ def _java_asserts(code: str, tests: str, language: Language) -> GuardedProgram |
         return "assert tests in Java need a `static void main(String[] args)` to run"
     joined = f"{program}\n{renamed}\n"
     masked = _mask(joined, _JAVA_SKIP)
-    call = re.compile(rf"\bvoid\s+{JAVA_TESTS_MAIN}\s*\(").search(masked, len(program) + 1)
+    tests_main = re.compile(rf"\bvoid\s+{JAVA_TESTS_MAIN}\s*\(")
+    call = tests_main.search(masked, len(program) + 1)
     owner = None if call is None else _java_owner(masked, call.start())
     if owner is None:
-        return "the tests' `main` must be a method of a named class"
+        # Tests that stand on their own (balanced braces) with their main in no named class
+        # are at fault; otherwise the program's braces put the tests' main outside one.
+        alone = _mask(renamed, _JAVA_SKIP)
+        call = tests_main.search(alone)
+        if braces.balanced(alone) and (call is None or _java_owner(alone, call.start()) is None):
+            return "the tests' `main` must be a method of a named class"
+        return Refusal("the program's braces leave the tests' `main` out of a class body")
     package = _JAVA_PACKAGE.match(masked)
     split = package.end() if package else 0
     entry = (
@@ -406,9 +414,9 @@ def _rust_asserts(code: str, tests: str, language: Language) -> GuardedProgram |
     before `main` or replace a libc symbol (`link_section`, `no_mangle`, `export_name`,
     `global_asm!`), or the tests' comparisons and assertions (`overrides.py`), are refused."""
     masked = _mask(code, _RUST_SKIP)
-    refused = _RUST_REFUSED.search(masked)
+    refused = rust_before_main(masked)
     if refused is not None:
-        return f"assert tests in Rust refuse programs that use `{refused.group(0)}`"
+        return Refusal(f"assert tests in Rust refuse programs that use `{refused}`")
     override = overrides.rust_comparison_override(masked)
     if override is not None:
         return Refusal(f"assert tests refuse programs that define `{override}`")
@@ -440,7 +448,7 @@ def _go_asserts(code: str, tests: str, language: Language) -> GuardedProgram | s
         assert package is not None
     imports_end, imported = _go_imports(code, masked, package.end())
     if "C" in imported.values():
-        return 'assert tests in Go refuse cgo programs (`import "C"`)'
+        return Refusal('assert tests in Go refuse cgo programs (`import "C"`)')
     masked_tests = _mask(tests, _GO_SKIP)
     names = [found.group(2) for found in _GO_TEST.finditer(masked_tests)]
     calls = [f'{{Name: "{name}", F: {name}}}' for name in names]
@@ -604,7 +612,6 @@ _RUST_SKIP = re.compile(
     re.S,
 )
 _RUST_MAIN = re.compile(r"(\bfn\s+)main(\s*\()")
-_RUST_REFUSED = re.compile(r"\b(?:link_section|no_mangle|export_name|global_asm)\b")
 
 GO_ENTRY = "asserts_main.go"  # appended to the program
 GO_PROGRAM_MAIN = "verifier_program_main"
@@ -645,7 +652,7 @@ def _returned(expected: Any, stdout: bytes) -> bool:
     line = stdout[marker + len(RESULT_MARKER) :].split(b"\n", 1)[0]
     try:
         actual = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past what the decoder follows
         return False
     return _same(expected, actual)
 

@@ -133,6 +133,22 @@ class CodeJudge:
     ) -> bool:
         """testlib's convention: exit 0 accepts, 1 or 2 rejects, anything else is a failure.
 
+        A checker that fails on the program's output but accepts the expected output in its
+        place was broken by that output: a wrong answer (the program's doing, reward 0). One
+        that cannot judge the expected output either is at fault itself (`error`).
+        """
+        accepted, failure = self._check(language, checker, stdin, expected, actual)
+        if accepted is not None:
+            return accepted
+        if actual != expected and self._check(language, checker, stdin, expected, expected)[0]:
+            return False
+        raise CheckerFailedError(failure)
+
+    def _check(
+        self, language: Language, checker: Program, stdin: bytes, expected: bytes, actual: bytes
+    ) -> tuple[bool | None, str]:
+        """One checker run: accepted or not, or None and why it failed.
+
         The three files are written by the service into a fresh directory that the checker
         sees read-only at /check.
         """
@@ -145,9 +161,9 @@ class CodeJudge:
                 environment=dict(language.env),
             )
         if run.exit_code in (0, 1, 2) and not run.jail_log and not run.wall_timed_out:
-            return run.exit_code == 0
+            return run.exit_code == 0, ""
         reason = run.jail_log or run.stderr.decode("utf-8", "replace")[-300:]
-        raise CheckerFailedError(f"the checker failed (exit {run.exit_code}): {reason}")
+        return None, f"the checker failed (exit {run.exit_code}): {reason}"
 
     def _run_tests(
         self, item: CodeItem, language: Language, program: Program, tests: list[TestRun]

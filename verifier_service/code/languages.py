@@ -13,6 +13,7 @@ from typing import Any
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "sandboxes" / "languages.toml"
 BOX = "/box"
 OUT = "/out"
+MAX_FILE_NAME_BYTES = 255  # NAME_MAX of Linux file systems
 
 
 class LanguageFileError(ValueError):
@@ -49,11 +50,15 @@ class Language:
     precompiled_header: PrecompiledHeader | None = None
 
     def source_name(self, program: str) -> str:
-        """The program's file name; Java's must match its public class."""
+        """The program's file name; Java's must match its public class. A class name too
+        long for a file name (ENAMETOOLONG) keeps the default name: the compiler then
+        refuses the program, as it would refuse any class whose file it cannot write."""
         if self.class_pattern:
             match = re.search(self.class_pattern, program)
             if match:
-                return match.group(1) + Path(self.source).suffix
+                named = match.group(1) + Path(self.source).suffix
+                if len(named.encode()) <= MAX_FILE_NAME_BYTES:
+                    return named
         return self.source
 
     def main_name(self, program: str, source_name: str) -> str:

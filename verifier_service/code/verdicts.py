@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import signal
 
+from verifier_service.code.languages import BOX
 from verifier_service.sandbox import RunLimits, RunResult
 from verifier_service.schemas.results import TestResult
 
-EXEC_FAILED = "Launching child process failed"
+# What the jail logs when execve of the run's command failed: the launcher's report (warm and
+# fresh jails), one line; or, where programs run without the launcher, nsjail's fatal line,
+# to which the jail adds what it was launching.
+_LAUNCHER_EXEC_FAILED = re.compile(r"launcher: cannot execute (?P<path>.+?): ")
+_NSJAIL_EXEC_FAILED = re.compile(
+    r"Launching child process failed.*\(launching (?P<path>[^\n]*)\)\s*\Z", re.S
+)
 MEMORY_KILL_FRACTION = 0.9
 CPU_KILL_FRACTION = 0.5
 MESSAGE_CHARS = 1000
@@ -16,9 +24,7 @@ MESSAGE_CHARS = 1000
 def failure_verdict(result: RunResult, limits: RunLimits) -> str | None:
     """The verdict when the run itself failed, or None when its output decides."""
     if result.jail_log:
-        # execve of the program itself failed (a compiler wrote something that is not an
-        # executable): the program's fault. Anything else nsjail logs is the sandbox's.
-        return "runtime_error" if EXEC_FAILED in result.jail_log else "error"
+        return "runtime_error" if _program_not_executable(result.jail_log) else "error"
     if result.output_truncated:
         return "output_limit"
     if result.wall_timed_out or result.cpu_s > limits.time_s:
@@ -33,6 +39,22 @@ def failure_verdict(result: RunResult, limits: RunLimits) -> str | None:
     if result.signal is not None or result.exit_code != 0:
         return "runtime_error"
     return None
+
+
+def _program_not_executable(jail_log: str) -> bool:
+    """Whether the jail failed only to execute the program's own artifact (a path under /box:
+    what its compiler wrote, with a bad `.interp` or format): the program's fault. A
+    toolchain's binary that cannot be executed, or anything else the jail logs, is the
+    sandbox's."""
+    lines = [line for line in jail_log.splitlines() if line.strip()]
+    if len(lines) == 1 and (launcher := _LAUNCHER_EXEC_FAILED.match(lines[0])) is not None:
+        return _in_box(launcher.group("path"))
+    bare = _NSJAIL_EXEC_FAILED.search(jail_log)
+    return bare is not None and _in_box(bare.group("path"))
+
+
+def _in_box(path: str) -> bool:
+    return path.startswith(f"{BOX}/")
 
 
 def test_result(verdict: str, result: RunResult) -> TestResult:

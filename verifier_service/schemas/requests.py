@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from verifier_service.math.options import MathOptions
 from verifier_service.schemas.text import TextModel
 
 ItemId = Annotated[str | int | None, Field(description="Echoed back in the item's result.")]
 MAX_REFERENCES = 64
+# Arrays and objects inside one another in a functional argument or expected value. Code that
+# walks such values (literal generators, JSON encoders and decoders, comparisons) recurses once
+# per level; real tests nest a few levels, and a bound keeps every walk far from the
+# interpreter's recursion limit (a 900-deep argument crashed the C++ literal generator).
+MAX_VALUE_DEPTH = 64
 
 
 class MathItem(TextModel):
@@ -53,8 +58,41 @@ class StdioTests(TextModel):
 
 
 class FunctionalCase(TextModel):
-    args: list[Any] = Field(default_factory=list)
-    expected: Any
+    args: list[Any] = Field(
+        default_factory=list,
+        description=f"The call's arguments; each nests at most {MAX_VALUE_DEPTH} deep.",
+    )
+    expected: Any = Field(description=f"The JSON result; nests at most {MAX_VALUE_DEPTH} deep.")
+
+    @field_validator("args", mode="before")
+    @classmethod
+    def _shallow_arguments(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            for argument in value:
+                _shallow(argument)
+        return value
+
+    @field_validator("expected", mode="before")
+    @classmethod
+    def _shallow_expected(cls, value: Any) -> Any:
+        return _shallow(value)
+
+
+def _shallow(value: Any) -> Any:
+    """`value`, refused when it nests arrays and objects deeper than MAX_VALUE_DEPTH (walked
+    level by level, without recursion, so that the check itself cannot overflow)."""
+    level: list[Any] = [value]
+    for _ in range(MAX_VALUE_DEPTH):
+        level = [child for node in level for child in _children(node)]
+    if any(isinstance(node, list | dict) for node in level):
+        raise ValueError(f"nests arrays and objects more than {MAX_VALUE_DEPTH} deep")
+    return value
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, dict):
+        return list(node.values())
+    return list(node) if isinstance(node, list) else []
 
 
 class FunctionalTests(TextModel):

@@ -1,11 +1,14 @@
 """Math items -> results: extract in this process, decide each distinct pair once.
 
 A decision comes from, cheapest first: the LRU cache, the in-process fast rules (text and
-exact plain numbers), or a worker process under the item's deadline.
+exact plain numbers), or a worker process under the item's deadline. An exception while
+preparing one item, or while collecting one task's outcome, is that item's (those items')
+`error` and a log line with the traceback, never the failure of the whole request.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -25,6 +28,7 @@ from verifier_service.scoring.cache import LRUCache
 HANDLER = "verifier_service.math.worker:judge_task"
 WARM_UP = "verifier_service.math.worker:warm_up"
 PRELOAD = ("verifier_service.math.forkserver_warm_up",)
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -68,19 +72,41 @@ class MathScorer:
         pending: dict[MathTask, _Pending] = {}
         prepared = []
         for item in items:
-            entry = self._prepare(item, normalized_references)
+            entry = self._prepare_on_its_own(item, normalized_references)
             if entry.decision is None and entry.task is not None:
                 self._pending_group(entry, pending).items.append(entry)
             prepared.append(entry)
         for task, group in pending.items():
-            outcome = group.future.result()
-            decision = _decision_from(outcome, group.deadline_s)
-            if outcome.status == "ok":
-                self._cache.put(task, decision)
+            decision, elapsed_s = self._settle(task, group)
             for entry in group.items:
                 entry.decision = decision
-                entry.elapsed_s += outcome.elapsed_s
+                entry.elapsed_s += elapsed_s
         return [self._result(entry) for entry in prepared]
+
+    def _prepare_on_its_own(
+        self, item: MathItem, normalized_references: dict[tuple[str, ...], tuple[str, ...]]
+    ) -> _Prepared:
+        """`_prepare`, with whatever it raises made this item's `error`."""
+        started = time.perf_counter()
+        try:
+            return self._prepare(item, normalized_references)
+        except Exception as error:
+            log.exception("preparing math item %r failed", item.id)
+            entry = _Prepared(item, None, started, time.perf_counter() - started)
+            entry.decision = _service_fault(error)
+            return entry
+
+    def _settle(self, task: MathTask, group: _Pending) -> tuple[Decision, float]:
+        """The task's decision (cached when the worker decided it) and its worker time."""
+        try:
+            outcome = group.future.result()
+            decision = _decision_from(outcome, group.deadline_s)
+        except Exception as error:
+            log.exception("collecting a math task's outcome failed")
+            return _service_fault(error), 0.0
+        if outcome.status == "ok":
+            self._cache.put(task, decision)
+        return decision, outcome.elapsed_s
 
     def _prepare(
         self, item: MathItem, normalized_references: dict[tuple[str, ...], tuple[str, ...]]
@@ -149,3 +175,7 @@ def _decision_from(outcome: Outcome, deadline_s: float) -> Decision:
     if outcome.status == "memory":
         return Decision("timeout", "judging exceeded the worker's memory cap")
     return Decision("error", f"math worker fault ({outcome.status}): {outcome.detail}")
+
+
+def _service_fault(error: Exception) -> Decision:
+    return Decision("error", f"the service failed judging this item ({type(error).__name__})")
