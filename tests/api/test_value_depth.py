@@ -58,3 +58,17 @@ def test_a_value_at_the_limit_is_judged(client: httpx.Client) -> None:
     value = _nested(MAX_VALUE_DEPTH)
     results = verify(client, _functional("python", PYTHON_IDENTITY, [value], value))
     assert [r["verdict"] for r in results] == ["accepted"]
+
+
+def test_a_get_reward_label_of_too_deep_json_is_a_422(client: httpx.Client) -> None:
+    """A string label holding JSON nested past the decoder's depth used to raise past the route
+    (a 503 for the whole batch); it is a 422 naming the label, and the batch's other labels do
+    not matter."""
+    label = '{"task": "math", "reference": ' + "[" * 5000 + "1" + "]" * 5000 + "}"
+    queries = ["the answer is 2", "the answer is 2"]
+    body = {"query": queries, "prompts": ["", ""], "labels": ["2", label]}
+    response = client.post("/get_reward", json=body)
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert [entry["field"] for entry in detail] == ["labels.1"], detail
+    assert "nested too deeply" in detail[0]["message"]

@@ -73,7 +73,12 @@ def to_items(request: RewardRequest, service: Backend) -> list[Item]:
 
 
 def _item(index: int, response: str, label: Any, errors: list[dict[str, Any]]) -> Item | None:
-    template = _template(label)
+    try:
+        template = _template(label)
+    except RecursionError:
+        message = "holds JSON nested too deeply to read: send the item object itself"
+        errors.append(_error(("labels", index), message))
+        return None
     where = lone_surrogate(label if template is None else template)
     if where is not None:
         message = f"is not valid Unicode text (a lone surrogate at {where})"
@@ -107,7 +112,8 @@ def _item(index: int, response: str, label: Any, errors: list[dict[str, Any]]) -
 
 
 def _template(label: Any) -> dict[str, Any] | None:
-    """The item a label describes (an object with `task`, or a string holding one), or None."""
+    """The item a label describes (an object with `task`, or a string holding one), or None.
+    Raises RecursionError for a string of JSON nested past what the decoder follows."""
     if isinstance(label, str) and label.lstrip().startswith("{"):
         try:
             label = json.loads(label)
