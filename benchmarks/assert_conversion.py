@@ -2,8 +2,8 @@
 convert, and whether right programs stay accepted.
 
 Run `make bench-conversion` (or `.venv/bin/python benchmarks/assert_conversion.py [--rows N]
-[--output F]`). Needs root (nsjail). It contacts no address: everything runs in-process
-(`Service.score`), twice in the same run, on the same items:
+[--output F] [--sets rust go]`). Needs root (nsjail). It contacts no address: everything runs
+in-process (`Service.score`), twice in the same run, on the same items:
 
 - before: VERIFIER_CODE_ASSERT_CONVERSION=false, every assert test behind the completion guard
   (the program and the tests in one process);
@@ -245,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=0, help="MultiPL-E rows per language (0: all)")
     parser.add_argument("--data", type=Path, default=DATA, help="the shared data directory")
     parser.add_argument("--output", type=Path, help="also write the report to this file")
+    parser.add_argument(
+        "--sets", nargs="*", default=[], help="only the sets whose name contains one of these"
+    )
     args = parser.parse_args(argv)
     if os.geteuid() != 0:
         print("nsjail needs root (cgroups, namespaces): run as root", file=sys.stderr)
@@ -254,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with service(False) as before, service(True) as after:
             sets = {**multipl_rows(after, args.data, args.rows), **python_rows(after, args.data)}
+            if args.sets:
+                sets = {k: v for k, v in sets.items() if any(part in k for part in args.sets)}
             out(f"# assert tests as calls: before (guarded) / after (converted), {os.cpu_count()}"
                 f" CPUs, MultiPL-E rows per language: {args.rows or 'all'}")  # fmt: skip
             out()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from verifier_service.code.conversion import go, rust
 from verifier_service.code.conversion.protocol import (
     VALUE_MARKER,
     Case,
@@ -17,7 +18,10 @@ from verifier_service.code.conversion.protocol import (
 
 log = logging.getLogger(__name__)
 
-CONVERTERS: dict[str, Converter] = {}
+CONVERTERS: dict[str, Converter] = {
+    "go": go.convert,
+    "rust": rust.convert,
+}
 
 
 def convert_asserts(language: str, code: str, tests: str) -> Conversion | None:
