@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from verifier_service.code.conversion import go, rust
+from verifier_service.code.conversion import go, python, rust
 from verifier_service.code.conversion.protocol import (
     VALUE_MARKER,
     Case,
@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 CONVERTERS: dict[str, Converter] = {
     "go": go.convert,
+    "python": python.convert,
     "rust": rust.convert,
 }
 
