@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from verifier_service.code.conversion import go, python, rust
+from verifier_service.code.conversion import bash, go, perl, php, python, rust
 from verifier_service.code.conversion.protocol import (
     VALUE_MARKER,
     Case,
@@ -22,6 +22,9 @@ CONVERTERS: dict[str, Converter] = {
     "go": go.convert,
     "python": python.convert,
     "rust": rust.convert,
+    "php": php.convert,
+    "perl": perl.convert,
+    "bash": bash.convert,
 }
 
 
