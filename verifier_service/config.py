@@ -65,7 +65,16 @@ class Settings(BaseSettings):
         None, description="Where compiled programs live; a fresh temporary directory if unset."
     )
     code_parallelism: int = Field(
-        default_factory=_default_workers, ge=1, description="Jails running at once."
+        default_factory=_default_workers,
+        ge=1,
+        description="Jails running programs (tests, checkers) at once; compiles have slots of "
+        "their own (`code_compile_parallelism`).",
+    )
+    code_compile_parallelism: int | None = Field(
+        None,
+        ge=1,
+        description="Compiles running at once (unset: `code_parallelism`), on jail slots of "
+        "their own apart from the test runs': compiles never hold every jail from test runs.",
     )
     code_warm_jails: int = Field(
         2,

@@ -1,24 +1,25 @@
 """Compile once per distinct program: a content-addressed store of sources and artifacts.
 
 Every program gets a directory `programs/<sha256>/` that only the service writes and that
-jails see read-only at /box. A compile step writes into a fresh `builds/<id>/out`, the only
-writable mount it gets; the service then *reads* the declared artifacts from there (regular
-files only, never following a link) and copies them into the program's directory. The host
-never writes into a directory a jail could have touched.
+jails see read-only at /box (a copy of it: `sandbox/filesystem.py`). A compile step writes
+into /out, a size-capped tmpfs of its own jail, never the host's disk (`sandbox/output.py`);
+the service then *reads* the declared artifacts from there (regular files only, never
+following a link) and copies them into the program's directory. The host never writes into a
+directory a jail could have touched. A compile runs on a compile slot, apart from test runs,
+with stdin from /dev/null and output pipes it cannot reopen, and ends once it has used no CPU
+for COMPILE_IDLE_S: a compile blocked for good holds no test run, nor its own slot for long.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import glob
 import hashlib
 import logging
-import os
 import shutil
-import stat
 import tempfile
 import threading
-import uuid
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -26,13 +27,14 @@ from pathlib import Path
 
 from verifier_service.code.languages import BOX, OUT, Language
 from verifier_service.sandbox import Jail, JailMount, RunLimits, RunResult
+from verifier_service.sandbox.output import OutputSpace
 
 log = logging.getLogger(__name__)
 
-JAIL_UID = 65534
-MAX_ARTIFACT_BYTES = 512 * 1024 * 1024
 MAX_ARTIFACTS = 256
-COMPILE_OUTPUT_BYTES = 1024 * 1024
+COMPILE_OUTPUT_BYTES = 1024 * 1024  # the compiler's messages
+COMPILE_FILES_MB = 256  # the /out tmpfs: artifacts (a precompiled header is ~100 MiB)
+COMPILE_IDLE_S = 10.0  # a compile that used no CPU this long is blocked for good
 MESSAGE_CHARS = 4000
 PCH = "/pch"
 HEADER_OUTPUT = "header.gch"
@@ -67,14 +69,12 @@ class ProgramStore:
         on_compile: Callable[[str, str], None] | None = None,
     ) -> None:
         self._programs_dir = root / "programs"
-        self._builds_dir = root / "builds"
         self._headers_dir = root / "headers"
         self._checks_dir = root / "checks"
         self._headers: dict[str, Path] = {}  # language -> directory bound at /pch
         for directory in (
             root,
             self._programs_dir,
-            self._builds_dir,
             self._headers_dir,
             self._checks_dir,
         ):
@@ -176,21 +176,16 @@ class ProgramStore:
         return program
 
     def _compile(self, key: str, language: Language, directory: Path, source_name: str) -> Program:
-        out = self._new_build()
-        build = out.parent
-        try:
-            argv = language.command(language.compile or (), source_name)
-            result = self._compile_run(language, argv, (JailMount(directory, BOX),), out)
+        argv = language.command(language.compile or (), source_name)
+        with self._compile_run(language, argv, (JailMount(directory, BOX),)) as (result, out):
             program = self._compiled(key, language, directory, source_name, result=result, out=out)
-            exit_code = result.exit_code if result.signal is None else -result.signal
-            return replace(
-                program,
-                compile_exit_code=exit_code,
-                compile_wall_s=round(result.wall_s, 3),
-                compile_timed_out=result.wall_timed_out,
-            )
-        finally:
-            shutil.rmtree(build, ignore_errors=True)
+        exit_code = result.exit_code if result.signal is None else -result.signal
+        return replace(
+            program,
+            compile_exit_code=exit_code,
+            compile_wall_s=round(result.wall_s, 3),
+            compile_timed_out=result.wall_timed_out,
+        )
 
     def _compiled(
         self,
@@ -200,14 +195,20 @@ class ProgramStore:
         source_name: str,
         *,
         result: RunResult,
-        out: Path,
+        out: OutputSpace,
     ) -> Program:
         """What the compile step's run means for the program."""
         if result.jail_log:
             return Program(key, directory, source_name, False, result.jail_log, True)
         output = (result.stderr + result.stdout).decode("utf-8", "replace")
+        if result.idle_timed_out:
+            message = f"the compile used no CPU for {COMPILE_IDLE_S:g} s (it waits for good)"
+            return Program(key, directory, source_name, False, message)
         if result.wall_timed_out:
             return Program(key, directory, source_name, False, "compilation took too long")
+        if out.full():
+            message = f"the compile filled its {out.size_mb} MiB output space (/out)"
+            return Program(key, directory, source_name, False, _trim(f"{message}\n{output}"))
         if result.exit_code != 0:
             return Program(key, directory, source_name, False, _trim(output))
         missing = _collect_artifacts(out, directory, language.artifacts)
@@ -240,32 +241,25 @@ class ProgramStore:
             headers = sorted(glob.glob(spec.header)) if spec else []
             if spec is None or not headers:
                 continue
-            build = self._new_build()
-            try:
-                argv = [part.format(header=headers[-1]) for part in spec.compile]
-                result = self._compile_run(language, argv, (), build)
-                target = self._headers_dir / language.name / spec.name
-                target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
-                if result.exit_code == 0 and _copy_regular_file(build / HEADER_OUTPUT, target):
-                    target.chmod(0o644)
-                    self._headers[language.name] = self._headers_dir / language.name
-                else:
-                    log.warning("precompiling %s failed: %s", spec.header, result.stderr[-500:])
-            finally:
-                shutil.rmtree(build.parent, ignore_errors=True)
-
-    def _new_build(self) -> Path:
-        out = self._builds_dir / uuid.uuid4().hex / "out"
-        out.mkdir(parents=True, mode=0o700)
-        os.chown(out, JAIL_UID, JAIL_UID)
-        return out
+            argv = [part.format(header=headers[-1]) for part in spec.compile]
+            target = self._headers_dir / language.name / spec.name
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+            with self._compile_run(language, argv, ()) as (result, out):
+                made = result.exit_code == 0 and out.copy_regular(HEADER_OUTPUT, target)
+            if made:
+                target.chmod(0o644)
+                self._headers[language.name] = self._headers_dir / language.name
+            else:
+                log.warning("precompiling %s failed: %s", spec.header, result.stderr[-500:])
 
     def _compile_run(
-        self, language: Language, argv: list[str], mounts: tuple[JailMount, ...], out: Path
-    ) -> RunResult:
+        self, language: Language, argv: list[str], mounts: tuple[JailMount, ...]
+    ) -> contextlib.AbstractContextManager[tuple[RunResult, OutputSpace]]:
+        """The compile's run and its /out, readable until the block ends. The precompiled
+        header is bound, not copied into the jail like the source: it is large."""
         header = self._headers.get(language.name)
-        extra = (JailMount(header, PCH),) if header else ()
-        return self._jail.run(
+        extra = (JailMount(header, PCH, bound=True),) if header else ()
+        return self._jail.compile(
             argv,
             limits=RunLimits(
                 time_s=language.compile_time_s,
@@ -274,8 +268,10 @@ class ProgramStore:
                 output_bytes=COMPILE_OUTPUT_BYTES,
                 tmpfs_mb=512,
                 file_size_mb=512,
+                idle_s=COMPILE_IDLE_S,
             ),
-            mounts=(*mounts, JailMount(out, OUT, writable=True), *extra),
+            mounts=(*mounts, *extra),
+            output=(OUT, COMPILE_FILES_MB),
             environment=dict(language.env),
         )
 
@@ -290,35 +286,22 @@ class ProgramStore:
             shutil.rmtree(program.directory, ignore_errors=True)
 
 
-def _collect_artifacts(out: Path, destination: Path, patterns: tuple[str, ...]) -> str | None:
+def _collect_artifacts(
+    out: OutputSpace, destination: Path, patterns: tuple[str, ...]
+) -> str | None:
     """Copy what the compiler left in `out`; the first pattern that matched nothing, if any."""
+    names = out.names()
     copied = 0
     for pattern in patterns:
-        matches = sorted(out.glob(pattern))
+        matches = fnmatch.filter(names, pattern)
         if not matches:
             return pattern
-        for match in matches:
+        for name in matches:
             if copied >= MAX_ARTIFACTS:
                 return f"more than {MAX_ARTIFACTS} artifacts"
-            if _copy_regular_file(match, destination / match.name):
+            if out.copy_regular(name, destination / name):
                 copied += 1
     return None
-
-
-def _copy_regular_file(source: Path, target: Path) -> bool:
-    """Copy a regular file without following links; anything else the jail planted is ignored."""
-    try:
-        descriptor = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return False
-    with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ARTIFACT_BYTES:
-            return False
-        with open(target, "wb") as copy:
-            shutil.copyfileobj(handle, copy, 1024 * 1024)
-    target.chmod(0o755)
-    return True
 
 
 def _trim(message: str) -> str:

@@ -51,6 +51,7 @@ class CodeRuntime:
                 settings.code_parallelism,
                 work_dir=root / "jail",
                 warm_spares=settings.code_warm_jails,
+                compile_parallelism=settings.code_compile_parallelism,
             )
         except SandboxUnavailableError as error:
             self.unavailable_reason = str(error)

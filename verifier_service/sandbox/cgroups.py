@@ -22,6 +22,7 @@ import contextlib
 import errno
 import logging
 import os
+import queue
 import secrets
 import time
 from dataclasses import dataclass
@@ -228,6 +229,14 @@ def _root(controller: str) -> Path:
 
 def slot_leaf(slot: int) -> str:
     return f"slot-{slot}"
+
+
+def slots(first: int, count: int) -> queue.Queue[int]:
+    """Slots `first`.. as a FIFO for waiters (a run waiting for a slot is never starved)."""
+    free: queue.Queue[int] = queue.Queue()
+    for slot in range(first, first + count):
+        free.put(slot)
+    return free
 
 
 def _remove_stale_groups(cgroups: Cgroups) -> None:

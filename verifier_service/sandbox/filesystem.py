@@ -13,8 +13,9 @@ path inside every jail. Instead:
 - a run whose mounts are all read-only gets, at each target, a tmpfs of its own, owned by root
   with mode 0755 (the program, uid 65534 without capabilities, can read it but change nothing
   in it), which the service fills through the jail's init (/proc/PID/root) before the program
-  is released; the root field is then `/`. Mounts of runs with a writable mount (compiles) are
-  still bound;
+  is released; the root field is then `/`. Still bound: a mount marked `bound` (a compile's
+  precompiled header, too large to copy for every compile) and the mounts of a run with a
+  writable mount (none of the service's: a compile writes to a tmpfs of its own, `output.py`);
 - the launcher runs from a sealed, read-only memfd that nsjail opens before it sets up the
   jail (`--execute_fd`): nothing is bound for it, and /proc/1/exe reads `/memfd:...`;
 - procfs is mounted by the jail itself (read-only superblock), with /dev/null bound over the
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from verifier_service.sandbox.jail import JailMount
+    from verifier_service.sandbox.limits import JailMount
 
 MERGED_USR_LINKS = ("/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")
 # The parts of /usr toolchains use (not /usr/local, /usr/src, /usr/etc, /usr/sbin): a
@@ -88,8 +89,12 @@ def arguments(
     return [*argv, *proc_arguments()]
 
 
-def read_only(mounts: tuple[JailMount, ...]) -> bool:
-    return not any(mount.writable for mount in mounts)
+def staged(mounts: tuple[JailMount, ...]) -> tuple[JailMount, ...]:
+    """The mounts copied into a tmpfs of their own (`fill`): the read-only ones not marked
+    `bound`, when the run has no writable mount (nsjail binds all of such a run's mounts)."""
+    if any(mount.writable for mount in mounts):
+        return ()
+    return tuple(mount for mount in mounts if not mount.bound)
 
 
 def tmpfs_arguments(targets: tuple[str, ...]) -> list[str]:
@@ -104,7 +109,7 @@ def _tmpfs(target: str) -> str:
 def fill(nsjail_pid: int, mounts: tuple[JailMount, ...]) -> None:
     """Copy each mount's files into its tmpfs in the jail, before anything untrusted ran
     there (raises OSError)."""
-    root = _init_root(nsjail_pid)
+    root = init_root(nsjail_pid)
     for mount in mounts:
         _copy_tree(mount.source, root / mount.target.lstrip("/"))
 
@@ -138,7 +143,7 @@ def _copy_tree(source: Path, target: Path) -> None:
                 os.chmod(destination, (mode & 0o555) | 0o444)
 
 
-def _init_root(nsjail_pid: int) -> Path:
+def init_root(nsjail_pid: int) -> Path:
     """The root of the jail started by nsjail (its only child, the waiting launcher)."""
     children = Path(f"/proc/{nsjail_pid}/task/{nsjail_pid}/children").read_text().split()
     if len(children) != 1:

@@ -14,68 +14,47 @@
   runner.
 
 A run whose mounts are all read-only goes to a warm jail (`warm.py`): the same configuration,
-set up before the run was asked for; any other run, or one whose shape has no warm jail yet,
-starts a fresh jail. Both start the program through the launcher, which reports a program it
-cannot execute; only without a launcher (no C compiler) is the program the jail's init.
+set up before the run was asked for; any other run, one whose shape has no warm jail yet, and
+every compile (on slots apart from the runs') start a fresh jail. Both start the program through
+the launcher, which reports a program it cannot execute; only without a launcher (no C
+compiler) is the program the jail's init, and compiles are refused.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import os
 import queue
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from verifier_service.sandbox import cgroups, filesystem, launcher, seccomp
-from verifier_service.sandbox.runner import RunResult, run_process, spawn
+from verifier_service.sandbox.limits import JailMount, RunLimits, RunRequest, resource_arguments
+from verifier_service.sandbox.output import OutputSpace
+from verifier_service.sandbox.runner import (
+    IdleWatch,
+    RunResult,
+    refused,
+    run_process,
+    spawn,
+    with_program_signal,
+)
 from verifier_service.sandbox.warm import WarmJail, WarmPool, WarmShape
 
 JAIL_UID = 65534
 JAIL_GID = 65534
 BASE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
 WORK_DIR = "/tmp"
-SIGNAL_EXIT_BASE = 128
 
 
 class SandboxUnavailableError(RuntimeError):
     """nsjail cannot run here: code items get `error` with reward null, never a verdict."""
-
-
-@dataclass(frozen=True, slots=True)
-class JailMount:
-    source: Path
-    target: str
-    writable: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class RunLimits:
-    time_s: float = 2.0
-    memory_mb: int = 256
-    max_processes: int = 64
-    output_bytes: int = 8 * 1024 * 1024
-    tmpfs_mb: int = 64
-    file_size_mb: int = 64
-    open_files: int = 256
-
-    @property
-    def wall_s(self) -> float:
-        """Sleeping does not use CPU: the wall clock allows twice the time plus a second."""
-        return self.time_s * 2 + 1
-
-
-@dataclass(frozen=True, slots=True)
-class _Request:
-    command: list[str]
-    limits: RunLimits
-    mounts: tuple[JailMount, ...]
-    stdin: bytes
-    environment: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -94,6 +73,7 @@ class Jail:
     warm: WarmPool | None = field(default=None, compare=False)
     serials: itertools.count[int] = field(default_factory=itertools.count, compare=False)
     free_leaves: queue.SimpleQueue[str] = field(default_factory=queue.SimpleQueue, compare=False)
+    compile_slots: queue.Queue[int] | None = field(default=None, compare=False)  # None: `slots`
 
     @classmethod
     def create(
@@ -103,28 +83,31 @@ class Jail:
         *,
         work_dir: Path | None = None,
         warm_spares: int = 2,
+        compile_parallelism: int | None = None,
     ) -> Jail:
         """Locate nsjail, prepare cgroups and prove a jail starts; or raise.
 
-        `warm_spares` warm jails are kept per recent run shape (0: every run starts a fresh
-        jail); the launcher is built in `work_dir` (a temporary directory when None).
+        `parallelism` runs and `compile_parallelism` (default the same) compiles at once, on
+        slots of their own; `warm_spares` warm jails are kept per recent run shape (0: every
+        run starts a fresh jail); the launcher is built in `work_dir` (a temporary directory
+        when None).
         """
-        free: queue.Queue[int] = queue.Queue()
-        for slot in range(parallelism):
-            free.put(slot)
+        compiles = parallelism if compile_parallelism is None else compile_parallelism
+        free, compile_free = cgroups.slots(0, parallelism), cgroups.slots(parallelism, compiles)
         owns = work_dir is None
         work_dir = Path(tempfile.mkdtemp(prefix="verifier-jail-")) if work_dir is None else work_dir
         work_dir.mkdir(parents=True, exist_ok=True)
         binary = launcher.build(work_dir)
         jail = cls(
             locate_nsjail(),
-            cgroups.detect(parallelism),
+            cgroups.detect(parallelism + compiles),
             free,
             toolchain_paths,
             work_dir=work_dir,
             owns_work_dir=owns,
             launcher=binary,
             launcher_fd=filesystem.sealed_executable(binary, "launcher"),
+            compile_slots=compile_free,
         )
         if binary is not None and warm_spares > 0:
             object.__setattr__(jail, "warm", WarmPool(jail.spawn_warm, warm_spares))
@@ -155,7 +138,7 @@ class Jail:
         environment = {**BASE_ENV, **self.environment, **(environment or {})}
         slot = self.slots.get()
         try:
-            request = _Request(command, limits, mounts, stdin, environment)
+            request = RunRequest(command, limits, mounts, stdin, environment)
             warm = self._warm_jail(limits, mounts)
             if warm is not None:
                 result = self._run_warm(warm, request)
@@ -163,7 +146,38 @@ class Jail:
                 result = self._run_fresh(request, slot)
         finally:
             self.slots.put(slot)
-        return _with_program_signal(result)
+        return with_program_signal(result)
+
+    @contextlib.contextmanager
+    def compile(
+        self,
+        command: list[str],
+        *,
+        limits: RunLimits,
+        mounts: tuple[JailMount, ...],
+        output: tuple[str, int],
+        environment: dict[str, str] | None = None,
+    ) -> Iterator[tuple[RunResult, OutputSpace]]:
+        """A compile, in a fresh jail on a compile slot (never one of the test runs'): stdin is
+        /dev/null, its output pipes cannot be reopened, and it writes to a tmpfs of its own at
+        `output` (target, MiB), read while the block lasts (`output.py`); then freed."""
+        environment = {**BASE_ENV, **self.environment, **(environment or {})}
+        space = OutputSpace(*output, (JAIL_UID, JAIL_GID))
+        request = RunRequest(command, limits, mounts, b"", environment, space)
+        slots = self.compile_slots or self.slots
+        slot = slots.get()
+        leaf = cgroups.slot_leaf(slot) if self.cgroups.version is not None else None
+        try:
+            if self.launcher is None:
+                result = refused("compiles need the jail launcher (a C compiler at start-up)")
+            else:
+                result = with_program_signal(self._run_launched(request, leaf))
+            yield result, space
+        finally:
+            space.close()  # before the sweep: the tmpfs is charged to the slot's memory
+            if leaf is not None:
+                self.cgroups.sweep(leaf)
+            slots.put(slot)
 
     def spawn_warm(self, shape: WarmShape) -> WarmJail:
         """Start a jail of this shape whose launcher waits for its command (raises OSError)."""
@@ -184,9 +198,11 @@ class Jail:
         cleanup: Callable[[WarmJail], None] = lambda jail: None,
         *,
         staged: tuple[str, ...] = (),
+        output: OutputSpace | None = None,
     ) -> WarmJail:
         """Start a jail whose first process is the launcher, waiting for its command; the
-        `staged` targets are empty until `filesystem.fill`."""
+        `staged` targets are empty until `filesystem.fill`; a compile's `output` is mounted
+        and its streams are the service's alone."""
         assert self.launcher is not None
         control_read, control_write = os.pipe()
         status_read, status_write = os.pipe()
@@ -195,9 +211,11 @@ class Jail:
             command = [launcher.IN_JAIL, str(control_read), str(status_write)]
             argv = self.argv(command, limits, mounts, {}, leaf, launcher_binary=self.launcher)
             argv[1:1] = ("--pass_fd", str(control_read), "--pass_fd", str(status_write))
-            argv[argv.index("--") : argv.index("--")] = filesystem.tmpfs_arguments(staged)
+            tmpfs = filesystem.tmpfs_arguments(staged) + (output.arguments() if output else [])
+            argv[argv.index("--") : argv.index("--")] = tmpfs
             passed = (control_read, status_write, *self._launcher_fds())
-            spawned = spawn(argv, (JAIL_UID, JAIL_GID), pass_fds=passed)
+            owner = None if output else (JAIL_UID, JAIL_GID)
+            spawned = spawn(argv, owner, pass_fds=passed, stdin_null=output is not None)
         except BaseException:
             for descriptor in (control_write, status_read):
                 os.close(descriptor)
@@ -232,12 +250,12 @@ class Jail:
             argv += ["--exec_file", f"/proc/self/fd/{self.launcher_fd}", "--execute_fd"]
         elif launcher_binary is not None:
             argv += ["--bindmount_ro", f"{launcher_binary}:{launcher.IN_JAIL}"]
-        argv += self._resource_limits(limits, leaf)
+        argv += resource_arguments(limits, self.cgroups, leaf)
         for name, value in environment.items():
             argv += ["--env", f"{name}={value}"]
         return [*argv, "--", *command]
 
-    def _run_fresh(self, request: _Request, slot: int) -> RunResult:
+    def _run_fresh(self, request: RunRequest, slot: int) -> RunResult:
         leaf = cgroups.slot_leaf(slot) if self.cgroups.version is not None else None
         try:
             if self.launcher is not None:
@@ -247,28 +265,31 @@ class Jail:
             if leaf is not None:
                 self.cgroups.sweep(leaf)
 
-    def _run_launched(self, request: _Request, leaf: str | None) -> RunResult:
+    def _run_launched(self, request: RunRequest, leaf: str | None) -> RunResult:
         """A fresh jail that starts the program through the launcher, which reports a program
         it cannot execute: nsjail does not, reliably (its child's fatal line races the exit of
         nsjail itself)."""
-        staged = filesystem.read_only(request.mounts)
-        mounts = () if staged else request.mounts
-        targets = tuple(mount.target for mount in request.mounts) if staged else ()
-        jail = self._launch(request.limits, mounts, leaf, staged=targets)
+        staged = filesystem.staged(request.mounts)
+        bound = tuple(mount for mount in request.mounts if mount not in staged)
+        targets = tuple(mount.target for mount in staged)
+        output = request.output
+        jail = self._launch(request.limits, bound, leaf, staged=targets, output=output)
         try:
-            pid, filled = jail.spawned.process.pid, request.mounts if staged else ()
-            failure = filesystem.fill_failure(pid, filled) if jail.wait_ready() else ""
+            pid = jail.spawned.process.pid
+            failure = filesystem.fill_failure(pid, staged) if jail.wait_ready() else ""
+            if failure is None and output is not None:
+                failure = output.open_in(pid)
             if failure is None:
                 result = self._run_released(jail, request)
             else:
-                result = _not_started(jail, request.limits, failure)
+                result = jail.not_started(request.limits, failure)
         except BaseException:
             jail.discard()
             raise
         jail.dispose()
         return result
 
-    def _run_bare(self, request: _Request, leaf: str | None) -> RunResult:
+    def _run_bare(self, request: RunRequest, leaf: str | None) -> RunResult:
         """Without a launcher: a jail that cannot start the program may exit 255 unexplained."""
         limits = request.limits
         argv = self.argv(request.command, limits, request.mounts, request.environment, leaf)
@@ -290,7 +311,7 @@ class Jail:
             return None
         return self.warm.take(shape)
 
-    def _run_warm(self, warm: WarmJail, request: _Request) -> RunResult:
+    def _run_warm(self, warm: WarmJail, request: RunRequest) -> RunResult:
         try:
             filesystem.fill(warm.spawned.process.pid, request.mounts)
             result = self._run_released(warm, request)
@@ -300,16 +321,20 @@ class Jail:
         self._retire(warm)
         return result
 
-    def _run_released(self, jail: WarmJail, request: _Request) -> RunResult:
+    def _run_released(self, jail: WarmJail, request: RunRequest) -> RunResult:
         """Send a ready launcher its command and collect the run."""
-        limits = request.limits
-        baseline = None if jail.leaf is None else self.cgroups.reset_peak(jail.leaf)
-        cpu_baseline = None if jail.leaf is None else self.cgroups.start_cpu(jail.leaf)
+        limits, leaf = request.limits, jail.leaf
+        baseline = None if leaf is None else self.cgroups.reset_peak(leaf)
+        cpu_baseline = None if leaf is None else self.cgroups.start_cpu(leaf)
         jail.release(request.command, request.environment, limits.wall_s)
-        result = jail.spawned.collect(request.stdin, limits.output_bytes, limits.wall_s)
+        cpu: Callable[[], float | None] | None = None
+        if leaf is not None and cpu_baseline is not None:
+            cpu = partial(self.cgroups.cpu_s, leaf, cpu_baseline)
+        idle = IdleWatch.over(limits.idle_s, cpu)
+        result = jail.spawned.collect(request.stdin, limits.output_bytes, limits.wall_s, idle)
         failed = jail.exec_error()
-        result = self._with_peak(result, jail.leaf, baseline)
-        result = self._with_cpu(result, jail.leaf, cpu_baseline)
+        result = self._with_peak(result, leaf, baseline)
+        result = self._with_cpu(result, leaf, cpu_baseline)
         if failed:
             result = replace(result, jail_log="\n".join(filter(None, (result.jail_log, failed))))
         return result
@@ -359,41 +384,6 @@ class Jail:
 
     def _launcher_fds(self) -> tuple[int, ...]:
         return () if self.launcher_fd is None else (self.launcher_fd,)
-
-    def _resource_limits(self, limits: RunLimits, leaf: str | None) -> list[str]:
-        capped_by_cgroup = leaf is not None
-        memory = "inf" if capped_by_cgroup else str(limits.memory_mb)
-        processes = "soft" if capped_by_cgroup else str(limits.max_processes)
-        return [
-            "--rlimit_as", memory,
-            "--rlimit_cpu", str(math.ceil(limits.time_s)),
-            "--rlimit_fsize", str(limits.file_size_mb),
-            "--rlimit_nofile", str(limits.open_files),
-            "--rlimit_nproc", processes,
-            "--rlimit_stack", str(min(limits.memory_mb, 256)),
-            "--rlimit_core", "0",
-            *(self.cgroups.arguments(limits.memory_mb, limits.max_processes, leaf) if leaf else []),
-        ]  # fmt: skip
-
-
-def _not_started(jail: WarmJail, limits: RunLimits, failure: str = "") -> RunResult:
-    """A jail whose launcher never said it was ready (nsjail's own account of why), or whose
-    mounts could not be staged (`failure`)."""
-    jail.close_control()
-    result = jail.spawned.collect(b"", limits.output_bytes, limits.wall_s)
-    log = failure or result.jail_log or "the jail did not start its launcher"
-    return replace(result, jail_log=log)
-
-
-def _with_program_signal(result: RunResult) -> RunResult:
-    """nsjail exits 128+N when the jailed program died of signal N: report the signal.
-
-    (A program that itself exits with 129..192 reads the same; judges accept that ambiguity.)
-    """
-    code = result.exit_code
-    if code is not None and SIGNAL_EXIT_BASE < code <= SIGNAL_EXIT_BASE + 64:
-        return replace(result, exit_code=None, signal=code - SIGNAL_EXIT_BASE)
-    return result
 
 
 def locate_nsjail() -> Path:

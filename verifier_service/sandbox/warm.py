@@ -26,14 +26,14 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from verifier_service.sandbox import launcher
-from verifier_service.sandbox.runner import Spawned
+from verifier_service.sandbox.runner import RunResult, Spawned
 
 if TYPE_CHECKING:
-    from verifier_service.sandbox.jail import JailMount, RunLimits
+    from verifier_service.sandbox.limits import JailMount, RunLimits
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,8 @@ class WarmShape:
 
     @classmethod
     def of(cls, limits: RunLimits, mounts: tuple[JailMount, ...]) -> WarmShape | None:
-        """None for runs a warm jail cannot serve (a writable mount must be bound by nsjail)."""
-        if any(mount.writable for mount in mounts):
+        """None for runs a warm jail cannot serve (nsjail binds a writable or `bound` mount)."""
+        if any(mount.writable or mount.bound for mount in mounts):
             return None
         return cls(limits, tuple(mount.target for mount in mounts))
 
@@ -95,6 +95,14 @@ class WarmJail:
         if not report.startswith(launcher.EXEC_FAILED):
             return ""
         return "launcher: " + report[1:].decode("utf-8", "replace")
+
+    def not_started(self, limits: RunLimits, failure: str = "") -> RunResult:
+        """A jail whose launcher never said it was ready (nsjail's own account of why), or
+        whose mounts could not be staged (`failure`)."""
+        self.close_control()
+        result = self.spawned.collect(b"", limits.output_bytes, limits.wall_s)
+        log = failure or result.jail_log or "the jail did not start its launcher"
+        return replace(result, jail_log=log)
 
     def discard(self) -> None:
         """Stop a jail that will not run (the launcher sees its pipe close and exits)."""
