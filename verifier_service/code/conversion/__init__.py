@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from verifier_service.code.conversion import bash, go, perl, php, python, rust
+from verifier_service.code.conversion import bash, go, lua, perl, php, python, ruby, rust
 from verifier_service.code.conversion.protocol import (
     VALUE_MARKER,
     Case,
@@ -25,6 +25,8 @@ CONVERTERS: dict[str, Converter] = {
     "php": php.convert,
     "perl": perl.convert,
     "bash": bash.convert,
+    "lua": lua.convert,
+    "ruby": ruby.convert,
 }
 
 
