@@ -4,23 +4,26 @@
 # and then the tests run as __main__ in a namespace of their own, and the token is printed
 # only if both ran to the end: a program that exits early (sys.exit, os._exit, an exception)
 # never prints it. A failed assertion is a wrong answer (exit 0, no token); any other
-# exception is a runtime error. The token lives only in run()'s frame, not in a global the
-# program could look up by name.
+# exception is a runtime error. The token is read with raw reads by a thread of its own, which
+# keeps it in its frame and prints it when the tests have passed: it is in no frame of the
+# thread the program runs in (nor a traceback's), and in no object the garbage collector lists;
+# the program gets no sys.settrace, sys.setprofile or sys._current_frames to reach it (or to
+# jump over the tests' lines) with.
 #
-# The tests' comparisons and truth tests are judged on plain data: every comparison in the
-# tests (==, !=, <, <=, >, >=, in, not in) and every condition they test goes through the guard
-# below, which first reads each operand into plain values using only the interpreter's own
-# types (a subclass of list, int, str, ... is read through the base type's C methods, never its
-# own). An object of a class the program defined (or any type not known to compare sanely) is
-# opaque: unequal to every plain value, unordered against it, and with no truth value. So an
-# object whose __eq__ always answers True, or a list or int subclass that does, passes no
-# test; two such objects are compared by their own methods (the tests of a class the program
-# was asked to write). The builtins the tests see are those from before the program ran, and
-# a name the program defined that shadows a builtin is not visible to them.
+# What the tests rely on is set before the program runs and put back after it: the modules the
+# tests import are imported first; every module's attributes, the builtins and sys.modules are
+# recorded, and what the program replaced (`math.isclose = lambda *a, **k: True`) is put back
+# before the tests run. The tests' own imports give them a view of each recorded module, with
+# its attributes as they were before the program ran (what the tests set goes through to the
+# module, for the program to see), so a function of the program that replaces one while the
+# tests run does not change what the tests call.
+#
 import _ast
 import _collections
+import _thread
 import builtins
 import operator
+import os
 import sys
 
 GUARD_COMPARE = "__verifier_compare__"
@@ -69,14 +72,39 @@ TRUSTED_STATIC = {
     *(("numpy", name) for name in NUMPY_SCALARS.split()),
 }
 HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: set on every class made by a class statement
+HIDDEN_SYS = ("settrace", "setprofile", "_current_frames", "_current_exceptions")
+MISSING = object()
+MODULE = type(sys)
 
 # The tests are rewritten on their syntax tree (with _ast: the ast module costs a test run
 # ~10 ms to import): comparisons become calls of the guard, and conditions are judged by it.
 
 
 def _guarded_tests(tests, path):
-    tree = _rewrite(compile(tests, path, "exec", _ast.PyCF_ONLY_AST))
-    return compile(tree, path, "exec")
+    """The rewritten tests' code, and the modules they import (loaded before the program)."""
+    tree = compile(tests, path, "exec", _ast.PyCF_ONLY_AST)
+    imported = _imported(tree)
+    return compile(_rewrite(tree), path, "exec"), imported
+
+
+def _imported(node):
+    found = []
+    if isinstance(node, _ast.Import):
+        found.extend(alias.name for alias in node.names)
+    elif isinstance(node, _ast.ImportFrom) and node.level == 0 and node.module:
+        found.append(node.module)  # and what it names, which may be submodules
+        found.extend(f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*")
+    for child in _children(node):
+        found.extend(_imported(child))
+    return found
+
+
+def _children(node):
+    for field in node._fields:
+        value = getattr(node, field, None)
+        for child in value if isinstance(value, list) else [value]:
+            if isinstance(child, _ast.AST):
+                yield child
 
 
 def _rewrite(node):
@@ -384,19 +412,133 @@ def _tests_namespace(program, pristine, guard):
     return {**names, **guard, "__name__": "__main__", "__builtins__": pristine}
 
 
-def run(path, make_guard=_make_guard, tests_namespace=_tests_namespace):
+def _hold_token(ready, go, done, read=os.read, write=os.write):
+    """Run by a thread of its own: the token is read here, byte by byte from stdin, and stays a
+    local of this frame, which nothing of the program's thread can walk to; printed once `go`
+    is released (the tests passed)."""
+    token = b""
+    while (byte := read(0, 1)) not in (b"", b"\n"):
+        token += byte
+    ready.release()
+    go.acquire()
+    write(1, b"\n\x1eVERIFIER_DONE " + token.strip() + b"\n")
+    done.release()
+
+
+def _token_thread():
+    """Start the token's thread; (go, done): release `go` to print the token, then wait on
+    `done` until it is printed."""
+    ready, go, done = (_thread.allocate_lock() for _ in range(3))
+    for lock in (ready, go, done):
+        lock.acquire()
+    _thread.start_new_thread(_hold_token, (ready, go, done))
+    ready.acquire()  # the token's line is read: the rest of stdin is the tests
+    return go, done
+
+
+def _read_rest():
+    chunks = []
+    while chunk := os.read(0, 65536):
+        chunks.append(chunk)
+    return b"".join(chunks).decode("utf-8")
+
+
+def _snapshot(modules):
+    """Every module's namespace and a copy of it, before the program runs."""
+    saved = {}
+    for name, module in list(modules.items()):
+        namespace = getattr(module, "__dict__", None)
+        if type(namespace) is dict:
+            saved[name] = (module, namespace, dict(namespace))
+    return saved
+
+
+def _restore(saved, modules, missing=MISSING):
+    """Put back the modules and their attributes that the program replaced or removed (what it
+    added stays: its own imports, its helpers)."""
+    for name, (module, namespace, attributes) in saved.items():
+        if modules.get(name, missing) is not module:
+            modules[name] = module
+        for key, value in attributes.items():
+            if namespace.get(key, missing) is not value:
+                namespace[key] = value
+
+
+def _make_views(saved, original_import, module_type=MODULE):
+    """The `__import__` the tests get: a recorded module comes as a view of it."""
+    namespace_of, get, put, remove, id_ = vars, getattr, setattr, delattr, id
+    by_identity = {id_(module): name for name, (module, _, _) in saved.items()}
+    views = {}
+
+    class ModuleView(module_type):
+        """A module as it was before the program ran; what is set on it is set on the module
+        too (the program sees what the tests patch)."""
+
+        def __getattr__(self, key):
+            return get(namespace_of(self)["__verifier_module__"], key)
+
+        def __setattr__(self, key, value):
+            put(namespace_of(self)["__verifier_module__"], key, value)
+            namespace_of(self)[key] = value
+
+        def __delattr__(self, key):
+            remove(namespace_of(self)["__verifier_module__"], key)
+            namespace_of(self).pop(key, None)
+
+    def view(name):
+        if name not in views:
+            module, _, attributes = saved[name]
+            views[name] = made = ModuleView(name)
+            contents = namespace_of(made)
+            for key, value in attributes.items():
+                inner = by_identity.get(id_(value))
+                viewed = inner is not None and value is saved[inner][0]
+                contents[key] = view(inner) if viewed else value
+            contents["__verifier_module__"] = module
+        return views[name]
+
+    def tests_import(name, globals=None, locals=None, fromlist=(), level=0):
+        module = original_import(name, globals, locals, fromlist, level)  # loads what is new
+        wanted = name if fromlist else name.partition(".")[0]
+        if level == 0 and name in saved and wanted in saved:
+            return view(wanted)
+        return module
+
+    return tests_import
+
+
+def _load_first(names, load=__import__):
+    for name in names:
+        try:
+            load(name)
+        except Exception:  # the tests' own import fails as it would have
+            continue
+
+
+def run(
+    path,
+    make_guard=_make_guard,
+    tests_namespace=_tests_namespace,
+    restore=_restore,
+    make_views=_make_views,
+):
     # Everything run() uses after the program ran is taken before: the program may rebind
     # builtins, sys's functions or this module's globals.
-    exec_, write, flush, stderr = exec, sys.stdout.write, sys.stdout.flush, sys.stderr
-    settrace, setprofile = sys.settrace, sys.setprofile
-    token = sys.stdin.readline().strip()
-    tests = sys.stdin.read()
-    sys.stdin = open("/dev/null")
+    exec_, flush, stderr = exec, sys.stdout.flush, sys.stderr
+    settrace, setprofile, modules = sys.settrace, sys.setprofile, sys.modules
+    go, done = _token_thread()
+    tests = _read_rest()
+    sys.stdin = open(os.devnull)
     with open(path, encoding="utf-8") as program:
         program_code = compile(program.read(), path, "exec")
-    tests_code = _guarded_tests(tests, path)
+    tests_code, imported = _guarded_tests(tests, path)
     del tests
+    _load_first(imported)
+    for name in HIDDEN_SYS:
+        if hasattr(sys, name):
+            delattr(sys, name)
     pristine = dict(vars(builtins))
+    saved = _snapshot(modules)
     ops = {
         "==": operator.eq,
         "!=": operator.ne,
@@ -423,20 +565,24 @@ def run(path, make_guard=_make_guard, tests_namespace=_tests_namespace):
         "&": operator.and_,
     }
     interpreter = _Builtins(pristine, ops, arithmetic, _collections)
+    tests_builtins = {**pristine, "__import__": make_views(saved, pristine["__import__"])}
     namespace = {"__name__": "__main__", "__file__": path}
     try:
         exec_(program_code, namespace)
         settrace(None)
         setprofile(None)
-        exec_(tests_code, tests_namespace(namespace, pristine, make_guard(interpreter)))
+        restore(saved, modules)
+        guard = make_guard(interpreter)
+        exec_(tests_code, tests_namespace(namespace, tests_builtins, guard))
     except AssertionError as failed:
         where = failed.__traceback__
         while where.tb_next is not None:
             where = where.tb_next
         stderr.write(f"AssertionError (line {where.tb_lineno}): {failed}\n")
         return  # a wrong answer: no token
-    write("\n\x1eVERIFIER_DONE " + token + "\n")
     flush()
+    go.release()
+    done.acquire()
 
 
 run(sys.argv[1])

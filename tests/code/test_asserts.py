@@ -7,7 +7,9 @@ out in one batch. A failed assertion is `wrong_answer` where a driver catches it
 as JavaScript) and otherwise what the language makes of it: a crash or a test framework's
 failing exit status, `runtime_error` (as in C, C++ and Ruby). An early `exit(0)` leaves no
 proof that the tests finished: `wrong_answer` (or a crash when it happens inside a test
-framework that refuses it).
+framework that refuses it). The server judges every assert test behind the guard
+(`guarded_server`, warm and fresh jails): these plain-call tests would otherwise be judged
+as calls (tests/integrity/test_conversion_*.py).
 """
 
 from __future__ import annotations
@@ -180,10 +182,10 @@ CASES: dict[str, dict[str, tuple[str, str, str]]] = {
             GO_TESTS,
             "runtime_error",
         ),
-        # the guard's runner answers only the generated main: a program calling it fails
+        # the guard runs a fixed list of tests: a program that starts it itself only runs
+        # the same tests sooner
         "calls_the_guard": (
-            GO_HEAD + "func init() {\n\tverifier_run([]testing.InternalTest{"
-            '{Name: "x", F: func(*testing.T) {}}})\n}\n\n'
+            GO_HEAD + "func init() {\n\tverifier_start <- struct{}{}\n}\n\n"
             "func add(a, b int) int { return 0 }\n",
             GO_TESTS,
             "runtime_error",
@@ -244,12 +246,12 @@ CASES: dict[str, dict[str, tuple[str, str, str]]] = {
         "top_exit": ("sub add { return 0 }\nexit 0;\n", PERL_TESTS, "wrong_answer"),
         # __END__ ends the program only: the tests still run (and fail)
         "end_marker": ("sub add { return 0 }\n__END__\nnotes\n", PERL_TESTS, "runtime_error"),
-        # an override of a builtin (exit here) is refused before it runs; were it not, the
-        # driver removes such overrides before the tests compile
+        # an override of a builtin (exit here) is removed by the driver before the tests
+        # compile: the tests' `exit 1` still fails the run
         "exit_override": (
             "BEGIN { *CORE::GLOBAL::exit = sub { 1 } }\nsub add { return 0 }\n",
             PERL_TESTS,
-            "compile_error",
+            "runtime_error",
         ),
     },
     "bash": {
@@ -310,7 +312,7 @@ CHECKS = [(language, check) for language, checks in CASES.items() for check in c
 
 
 @pytest.fixture(scope="module")
-def verdicts(server: RunningServer) -> Iterator[dict[str, dict[str, Any]]]:
+def verdicts(guarded_server: RunningServer) -> Iterator[dict[str, dict[str, Any]]]:
     """Every case, judged in one batch: result by `language/check`."""
     items = [
         {
@@ -323,7 +325,7 @@ def verdicts(server: RunningServer) -> Iterator[dict[str, dict[str, Any]]]:
         for language, checks in CASES.items()
         for check, (program, tests, _) in checks.items()
     ]
-    with httpx.Client(base_url=server.base_url, timeout=BATCH_TIMEOUT_S) as http:
+    with httpx.Client(base_url=guarded_server.base_url, timeout=BATCH_TIMEOUT_S) as http:
         response = http.post("/v1/verify", json={"items": items})
     assert response.status_code == 200, response.text
     results: list[dict[str, Any]] = response.json()["results"]

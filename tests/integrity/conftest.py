@@ -8,6 +8,7 @@ batches its items in a module-scoped fixture so each server judges them in one r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -28,9 +29,9 @@ def integrity_server(request: pytest.FixtureRequest) -> Iterator[RunningServer]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def judge(integrity_server: RunningServer) -> Iterator[Judge]:
-    with httpx.Client(base_url=integrity_server.base_url, timeout=BATCH_TIMEOUT_S) as http:
+@contextmanager
+def _judging(server: RunningServer) -> Iterator[Judge]:
+    with httpx.Client(base_url=server.base_url, timeout=BATCH_TIMEOUT_S) as http:
 
         def post(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             response = http.post("/v1/verify", json={"items": items})
@@ -38,6 +39,18 @@ def judge(integrity_server: RunningServer) -> Iterator[Judge]:
             results: list[dict[str, Any]] = response.json()["results"]
             return {str(result["id"]): result for result in results}
 
+        yield post
+
+
+@pytest.fixture(scope="module")
+def judge(integrity_server: RunningServer) -> Iterator[Judge]:
+    with _judging(integrity_server) as post:
+        yield post
+
+
+@pytest.fixture(scope="module")
+def guarded_judge(guarded_server: RunningServer) -> Iterator[Judge]:
+    with _judging(guarded_server) as post:
         yield post
 
 

@@ -5,12 +5,13 @@
   program loads, calls the entry point and prints the JSON result last;
 - assert: a one-time token comes on stdin and is printed only once the tests ran to their
   end (`_finished`); the exit status judges the rest, so exiting early never passes. Python,
-  JavaScript, Lua, Perl and Bash: a driver (sandboxes/harness/asserts.*) reads the token and
-  the tests before the program loads, runs the program then the tests, and prints the token;
-  TypeScript: program and tests compile as one file that the JavaScript driver runs; C, C++,
+  JavaScript, Ruby, Lua, Perl and Bash: a driver (sandboxes/harness/asserts.*) reads the token
+  and the tests before the program loads, runs the program then the tests, and prints the
+  token; TypeScript: program and tests compile as one file that the JavaScript driver splits
+  and runs; C, C++,
   Java, Rust and Go: the tests' entry point (and the program's own) is renamed and a
   generated one reads the token (Java, Rust, Go: before any code of the program runs), calls
-  the tests and prints it; Ruby and PHP: an epilogue after the tests prints it. Other
+  the tests and prints it; PHP: an epilogue after the tests prints it. Other
   languages have no guard, so their assert tests are refused (never accepted unproven).
 """
 
@@ -28,6 +29,7 @@ from typing import Any
 
 from verifier_service.code import braces, checkers, overrides
 from verifier_service.code.conversion import Conversion, convert_asserts
+from verifier_service.code.guards.java import explicit_asserts
 from verifier_service.code.languages import BOX, Language
 from verifier_service.code.rust_refusals import rust_before_main
 from verifier_service.schemas.requests import (
@@ -62,6 +64,7 @@ ASSERT_DRIVERS = {
     "lua": Driver("asserts.lua", ("/usr/bin/lua5.4", f"{BOX}/{{driver}}", "{source}")),
     "perl": Driver("asserts.pl", ("/usr/bin/perl", f"{BOX}/{{driver}}", "{source}")),
     "bash": Driver("asserts.sh", ("/usr/bin/bash", f"{BOX}/{{driver}}", "{source}")),
+    "ruby": Driver("asserts.rb", ("/usr/bin/ruby", f"{BOX}/{{driver}}", "{source}")),
 }
 
 
@@ -273,8 +276,8 @@ def _driver_input(token: str, tests: str) -> str:
 def _lua_input(token: str, tests: str) -> str:
     """Token, the value that ends the tests, then the tests. luaunit suites end with
     `os.exit(lu.LuaUnit.run())`, which would exit before anything after it: that last line
-    is taken out and its value decides, in the driver's last statement, whether the token
-    is printed (an `os.exit` anywhere else stays a real exit without the token)."""
+    is taken out and its value, which the tests' chunk returns, decides whether the driver
+    prints the token (an `os.exit` anywhere else stays a real exit without the token)."""
     lines = tests.rstrip().split("\n")
     status = "true"
     ending = _LUA_EXIT.match(lines[-1])
@@ -285,8 +288,10 @@ def _lua_input(token: str, tests: str) -> str:
 
 
 def _c_family_asserts(code: str, tests: str, language: Language) -> GuardedProgram | str:
-    """The tests' `main` becomes a function that returns 0 at its end; the real main prints
-    the stdin token only after it returned, so `exit(0)` in the program never passes.
+    """The tests' `main` becomes a function that returns 0 at its end; the real main
+    (`asserts_main.c`) reads the stdin token first, with raw reads into a local (never
+    stdio's buffer), and prints it only after that function returned, so `exit(0)` in the
+    program never passes.
     `assert` is defined afresh before the tests, and every macro of the program undefined: a
     program's NDEBUG, own `assert` or other macro does not rewrite them. A program defining a
     comparison operator between two standard types is refused (`overrides.py`)."""
@@ -309,14 +314,7 @@ def _c_family_asserts(code: str, tests: str, language: Language) -> GuardedProgr
     return GuardedProgram(
         f"#define main verifier_program_main\n{code}\n#undef main\n{undefined}"
         f"#undef NDEBUG\n#include <assert.h>\n{renamed}\n"
-        "#include <stdio.h>\n"
-        "int main(void) {\n"
-        "  char verifier_token[64] = {0};\n"
-        '  if (scanf("%63s", verifier_token) != 1) return 2;\n'
-        "  verifier_tests_main();\n"
-        '  printf("\\n\\036VERIFIER_DONE %s\\n", verifier_token);\n'
-        "  return 0;\n"
-        "}\n"
+        f"{(HARNESS_DIR / C_ENTRY).read_text(encoding='utf-8')}"
     )
 
 
@@ -341,16 +339,18 @@ def _java_asserts(code: str, tests: str, language: Language) -> GuardedProgram |
     """The tests' `main` is renamed and called by a generated entry class, which the run
     command names whatever else declares a `main`: it reads the token before any class of
     the program is initialized, keeps it in a local and prints it after the tests' main
-    returned. `System.exit(0)` ends the JVM before that; a failed `assert` (-ea) is an
-    uncaught AssertionError. The program's own `main` methods are renamed too (a test class
-    may share a class with them). The entry reaches the JDK through single-type imports,
+    returned. `System.exit(0)` ends the JVM before that; the tests' `assert` statements are
+    explicit checks (`guards/java.py`, whatever assertion status the program set), a failed
+    one an uncaught AssertionError. The program's own `main` methods are renamed too (a test
+    class may share a class with them). The entry reaches the JDK through single-type imports,
     which a program class of the same name cannot shadow (that is a compile error)."""
     if "{main}" not in language.run:
         return f"assert tests need `{{main}}` in the run command of {language.display}"
     if overrides.java_equals_override(_mask(code, _JAVA_SKIP)):
         return Refusal("assert tests refuse programs that redefine equals() in a JDK subtype")
     program, _ = _rename(code, _JAVA_SKIP, _JAVA_MAIN, JAVA_PROGRAM_MAIN)
-    renamed, found = _rename(tests, _JAVA_SKIP, _JAVA_MAIN, JAVA_TESTS_MAIN, count=1)
+    checked = explicit_asserts(tests, _mask(tests, _JAVA_SKIP))
+    renamed, found = _rename(checked, _JAVA_SKIP, _JAVA_MAIN, JAVA_TESTS_MAIN, count=1)
     if not found:
         return "assert tests in Java need a `static void main(String[] args)` to run"
     joined = f"{program}\n{renamed}\n"
@@ -434,10 +434,10 @@ def _go_asserts(code: str, tests: str, language: Language) -> GuardedProgram | s
     """Go tests are `go test` functions (`func TestX(t *testing.T)`) or a `func main()`. The
     program becomes package main with its own `main` renamed. The first package-level
     variable, initialized before any of the program's and before every `init`, reads the
-    token into a closure; the generated `main` hands that closure the tests, which it runs
-    through `testing.Main`, and the token is printed once the last of them finished with
-    none failed or skipped. The closure answers only a call from `main.main`, so the program
-    cannot use it to run tests of its own. `os.Exit(0)` ends the process before the token; a
+    token with raw reads and hands it to a goroutine of its own (`asserts_main.go`), which
+    the generated `main` starts: it runs the tests (a fixed list) through `testing.Main` and
+    prints the token once the last of them finished with none failed or skipped. The token
+    is in no package-level variable or closure. `os.Exit(0)` ends the process before it; a
     failed test makes `testing.Main` exit 1, a panic 2. cgo is refused (`import "C"`: its C
     code could run before Go's initialization)."""
     masked = _mask(code, _GO_SKIP)
@@ -469,9 +469,12 @@ def _go_asserts(code: str, tests: str, language: Language) -> GuardedProgram | s
     source = (
         f"{code[: package.start()]}package main\n\n{_GO_IMPORTS}{needed})\n"
         f"{code[package.end() : imports_end]}\n\n"
-        "var verifier_run = verifier_prepare()\n\n"
+        "var verifier_start = verifier_prepare()\n\n"
         f"{body}\n\n{tests}\n\n{(HARNESS_DIR / GO_ENTRY).read_text(encoding='utf-8')}\n"
-        f"func main() {{\n\tverifier_run([]verifier_testing.InternalTest{{\n{listed}\t}})\n}}\n"
+        "type verifier_suite struct{}\n\n"
+        "func (verifier_suite) verifier_tests() []verifier_testing.InternalTest {\n"
+        f"\treturn []verifier_testing.InternalTest{{\n{listed}\t}}\n}}\n\n"
+        "func main() {\n\tverifier_start <- struct{}{}\n\tselect {}\n}\n"
     )
     return GuardedProgram(source)
 
@@ -502,13 +505,17 @@ def _go_imports(code: str, masked: str, start: int) -> tuple[int, dict[str, str]
 
 
 def _typescript_asserts(code: str, tests: str, language: Language) -> GuardedProgram:
-    """Program and tests compile as one file (tsc type-checks the tests against the program);
-    the JavaScript driver reads the token before it loads the compiled file, runs it and
-    prints the token only if it ran to its end: `process.exit(0)` never passes, and a failed
-    assertion is a wrong answer as in JavaScript."""
+    """Program and tests compile as one file (tsc type-checks the tests against the program),
+    with a marker statement between them that names a nonce the program cannot have written;
+    the JavaScript driver splits the compiled file there and runs the two parts as it runs a
+    JavaScript program and its tests (the tests in a scope of their own). It reads the token
+    before it loads the compiled file and prints it only if the tests ran to their end:
+    `process.exit(0)` never passes, and a failed assertion is a wrong answer as in JavaScript."""
+    nonce = secrets.token_hex(8)
     driver = ASSERT_DRIVERS["javascript"]
-    command = (*_driver_command(driver)[:-1], f"{BOX}/{{stem}}.js")
-    return GuardedProgram(f"{code}\n{tests}\n", command, _driver_files(driver))
+    command = (*_driver_command(driver)[:-1], f"{BOX}/{{stem}}.js", nonce)
+    source = f'{code}\n;\n"verifier tests {nonce}";\n{tests}\n'
+    return GuardedProgram(source, command, _driver_files(driver))
 
 
 def _mask(text: str, skip: re.Pattern[str]) -> str:
@@ -543,19 +550,10 @@ def _rename(
     return "".join(parts) + text[last:], done
 
 
-def _ruby_asserts(code: str, tests: str) -> str:
-    """Program, tests, then the stdin token: an early `exit` never reaches it (test/unit's
-    at_exit runner still sets a failing exit status)."""
-    return (
-        f"{code}\n{tests}\n"
-        '$stdout.write("\\n\\x1eVERIFIER_DONE " + STDIN.gets.to_s.strip + "\\n")\n'
-        "$stdout.flush\n"
-    )
-
-
 def _php_asserts(code: str, tests: str) -> str:
-    """As Ruby; a closing `?>` at the end of the program is dropped so the tests run as code
-    (any other `?>` turns tests and token into printed text, which never passes)."""
+    """Program, tests, then the stdin token: an early `exit` never reaches it. A closing `?>`
+    at the end of the program is dropped so the tests run as code (any other `?>` turns tests
+    and token into printed text, which never passes)."""
     program = code.rstrip()
     program = program[: -len("?>")] if program.endswith("?>") else program
     tests = tests.lstrip()
@@ -569,7 +567,6 @@ def _php_asserts(code: str, tests: str) -> str:
 
 
 ASSERT_EPILOGUES: dict[str, Callable[[str, str], str]] = {
-    "ruby": _ruby_asserts,
     "php": _php_asserts,
 }
 ASSERT_INPUTS: dict[str, Callable[[str, str], str]] = {"lua": _lua_input}
@@ -600,9 +597,11 @@ _JAVA_TYPE = re.compile(r"\b(?:class|interface|enum|record)\s+([A-Za-z_$][\w$]*)
 _JAVA_PACKAGE = re.compile(r"\A\s*package\s+[\w.]+\s*;")
 _JAVA_IMPORTS = (
     "\nimport java.io.FileDescriptor;\nimport java.io.FileInputStream;\n"
-    "import java.lang.String;\nimport java.lang.StringBuilder;\nimport java.lang.System;\n"
+    "import java.lang.AssertionError;\nimport java.lang.String;\n"
+    "import java.lang.StringBuilder;\nimport java.lang.System;\n"
 )
 
+C_ENTRY = "asserts_main.c"  # appended to C and C++ programs
 RUST_ENTRY = "asserts_main.rs"  # appended to the program
 RUST_PROGRAM_MAIN = "verifier_program_main"
 RUST_TESTS_MAIN = "verifier_tests_main"
@@ -628,10 +627,7 @@ _GO_TEST_SIGNATURE = r"(\bfunc\s+){}(\s*\(\s*\w+\s+\*\s*\w+\.T\s*\))"
 _GO_TEST = re.compile(_GO_TEST_SIGNATURE.format(r"(Test(?![a-z])\w*)"))
 _GO_IMPORTS = """\
 import (
-\tverifier_bufio "bufio"
 \tverifier_os "os"
-\tverifier_runtime "runtime"
-\tverifier_strings "strings"
 \tverifier_sync "sync"
 \tverifier_testing "testing"
 """
