@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from verifier_service.code.conversion import bash, go, lua, perl, php, python, ruby, rust
+from verifier_service.code.conversion import (
+    bash,
+    go,
+    javascript,
+    lua,
+    perl,
+    php,
+    python,
+    ruby,
+    rust,
+)
 from verifier_service.code.conversion.protocol import (
     VALUE_MARKER,
     Case,
@@ -27,6 +37,8 @@ CONVERTERS: dict[str, Converter] = {
     "bash": bash.convert,
     "lua": lua.convert,
     "ruby": ruby.convert,
+    "javascript": javascript.convert_javascript,
+    "typescript": javascript.convert_typescript,
 }
 
 
