@@ -231,11 +231,16 @@ def show(outcomes: list[Outcome], stubs: tuple[int, int], out: Output) -> None:
     out()
     for o in outcomes:
         if o.changes:
-            out(f"{o.language}: {len(o.changes)} verdicts changed")
-            for change in o.changes[:SHOWN_CHANGES]:
+            # a change to or from `accepted` is always shown: it is what the figures guard
+            involving = [change for change in o.changes if "accepted" in change.split(" (")[0]]
+            out(f"{o.language}: {len(o.changes)} verdicts changed, {len(involving)} to or from"
+                " accepted")  # fmt: skip
+            others = [change for change in o.changes if change not in involving]
+            for change in [*involving, *others][: max(SHOWN_CHANGES, len(involving))]:
                 out(f"  {change}")
-            if len(o.changes) > SHOWN_CHANGES:
-                out(f"  ... {len(o.changes) - SHOWN_CHANGES} more")
+            shown = max(SHOWN_CHANGES, len(involving))
+            if len(o.changes) > shown:
+                out(f"  ... {len(o.changes) - shown} more")
     out()
     out(f"control: {stubs[0]} Python programs whose returns answer None, {stubs[1]} accepted")
 

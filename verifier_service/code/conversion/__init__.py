@@ -6,7 +6,9 @@ import logging
 
 from verifier_service.code.conversion import (
     bash,
+    cpp,
     go,
+    java,
     javascript,
     lua,
     perl,
@@ -29,16 +31,19 @@ from verifier_service.code.conversion.protocol import (
 log = logging.getLogger(__name__)
 
 CONVERTERS: dict[str, Converter] = {
+    "cpp": cpp.convert,
+    "cpp20": cpp.convert,
+    "java": java.convert,
     "go": go.convert,
     "python": python.convert,
     "rust": rust.convert,
+    "javascript": javascript.convert_javascript,
+    "typescript": javascript.convert_typescript,
     "php": php.convert,
     "perl": perl.convert,
     "bash": bash.convert,
     "lua": lua.convert,
     "ruby": ruby.convert,
-    "javascript": javascript.convert_javascript,
-    "typescript": javascript.convert_typescript,
 }
 
 
