@@ -433,7 +433,7 @@ def test_assert_tests_in_compiled_and_other_languages(client: httpx.Client) -> N
     assert [r["verdict"] for r in results] == [
         "accepted",
         "wrong_answer",  # exit(0) inside the function: the tests never finished
-        "runtime_error",  # assert() aborts
+        "wrong_answer",  # judged as calls: the wrong value is printed, compared outside
         "accepted",
         "error",  # Kotlin has no completion guard yet: refused, never accepted unproven
         "accepted",
@@ -495,9 +495,12 @@ RUST_OWN = "#[derive(Debug, PartialEq)]\nstruct Point {\n    x: i64,\n}\n"
 def test_compiled_tests_keep_the_standard_comparisons(client: httpx.Client) -> None:
     """C++, Java and Rust programs that replace the comparison the tests use (an `operator==`
     for std::vector, a macro that mutes failed asserts, an ArrayList whose equals() is always
-    true, a PartialEq<i64> that always holds, a macro_rules! assert_eq) are refused; programs
-    that define comparisons for their own types are judged as usual. A refusal is the
-    program's doing: `compile_error`, reward 0 (not null, which means the service failed)."""
+    true, a PartialEq<i64> that always holds, a macro_rules! assert_eq) earn 0: these plain
+    calls are judged outside the program's process (its comparisons and macros are never
+    used: `wrong_answer`), and the Java refusal still comes first (`compile_error`, reward 0,
+    not null, which means the service failed). Programs that define comparisons for their own
+    types are judged as usual, but a value of the program's own type is opaque there: equal to
+    nothing, since the tests would have called the program's `operator==`."""
     cpp_tests = {"kind": "assert", "code": CPP_VECTOR_TESTS}
     union_tests = {"kind": "assert", "code": 'int main() {\n  assert(name(1) == "one");\n}\n'}
     head = "#include <bits/stdc++.h>\nusing namespace std;\n"
@@ -534,17 +537,17 @@ def test_compiled_tests_keep_the_standard_comparisons(client: httpx.Client) -> N
         code_item("rust", RUST_OWN + "fn add(a: i64, b: i64) -> i64 {\n    a + b\n}\n", rust_tests),
     )
     assert [r["verdict"] for r in results] == [
-        "compile_error",  # refused: operator== for a standard type
-        "runtime_error",  # the program's macros are undefined before the tests: assert aborts
+        "wrong_answer",  # the program's operator== is never called: the values differ
+        "wrong_answer",  # a muted assert mutes nothing: the values are compared outside
         "accepted",
-        "accepted",  # a type of the program's compared with a std::string is its own business
+        "wrong_answer",  # a union of the program's is opaque (its operator== would decide)
         "compile_error",  # refused: equals() redefined in an ArrayList subclass
         "accepted",
-        "compile_error",  # refused: PartialEq<i64> for a type of the program's
-        "compile_error",  # refused: macro_rules! assert_eq
+        "wrong_answer",  # PartialEq<i64> of the program's: its value is opaque
+        "wrong_answer",  # macro_rules! assert_eq mutes nothing: the values are compared outside
         "accepted",
     ], results
-    assert [r["reward"] for r in results] == [0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0]
+    assert [r["reward"] for r in results] == [0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0]
 
 
 RUBY_UNIT = """\
@@ -571,8 +574,10 @@ os.exit(lu.LuaUnit.run())
 def test_script_programs_cannot_redefine_equality_or_the_test_library(
     client: httpx.Client,
 ) -> None:
-    """Ruby, Perl and Lua programs that redefine `==` or patch the test library are refused
-    (`compile_error`, reward 0); plain solutions pass."""
+    """Ruby, Perl and Lua programs that redefine `==` or patch the test library earn 0: Ruby's
+    redefinitions are refused (`compile_error`), Perl's patched Test::Deep is put back before
+    the tests compare (`runtime_error`: the test fails), and Lua's plain-call tests are judged
+    outside the program's process (`wrong_answer`); plain solutions pass."""
     ruby = {"kind": "assert", "code": RUBY_UNIT}
     perl = {"kind": "assert", "code": PERL_DEEP}
     lua = {"kind": "assert", "code": LUA_UNIT}
@@ -610,7 +615,8 @@ def test_script_programs_cannot_redefine_equality_or_the_test_library(
         *(code_item(language, program, tests) for language, program, tests in hacks + honest),
     )
     verdicts = [result["verdict"] for result in results]
-    assert verdicts == ["compile_error"] * len(hacks) + ["accepted"] * len(honest), results
+    hacked = ["compile_error", "compile_error", "runtime_error", "wrong_answer"]
+    assert verdicts == hacked + ["accepted"] * len(honest), results
 
 
 def test_a_program_cannot_read_its_assert_tests(client: httpx.Client) -> None:

@@ -245,12 +245,22 @@ class ProgramStore:
             target = self._headers_dir / language.name / spec.name
             target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
             with self._compile_run(language, argv, ()) as (result, out):
-                made = result.exit_code == 0 and out.copy_regular(HEADER_OUTPUT, target)
+                made = result.exit_code == 0 and self._keep_header(out, target)
             if made:
                 target.chmod(0o644)
                 self._headers[language.name] = self._headers_dir / language.name
             else:
                 log.warning("precompiling %s failed: %s", spec.header, result.stderr[-500:])
+
+    @staticmethod
+    def _keep_header(out: OutputSpace, target: Path) -> bool:
+        """Copy the header out; False when it cannot be (the service closing under the build
+        removes the directory: compiles then go on without the header, as before it)."""
+        try:
+            return out.copy_regular(HEADER_OUTPUT, target)
+        except OSError as error:
+            log.info("precompiled header not kept: %s", error)
+            return False
 
     def _compile_run(
         self, language: Language, argv: list[str], mounts: tuple[JailMount, ...]
