@@ -66,3 +66,22 @@ def code_item(
         "tests": tests,
         **extra,
     }
+
+
+# name -> (language, program, assert test code, expected verdict)
+AssertCases = dict[str, tuple[str, str, str, str]]
+
+
+def assert_items(cases: AssertCases, **extra: Any) -> list[dict[str, Any]]:
+    """The cases as code items with assert tests, named by their keys."""
+    return [
+        code_item(name, language, program, {"kind": "assert", "code": tests}, **extra)
+        for name, (language, program, tests, _) in cases.items()
+    ]
+
+
+def check_verdict(result: dict[str, Any], expected: str) -> None:
+    """The verdict as expected, and its reward: 1.0 when accepted, else 0.0 (never null: each
+    case is the program's doing, not the service's)."""
+    assert result["verdict"] == expected, result
+    assert result["reward"] == (1.0 if expected == "accepted" else 0.0), result

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.integrity.conftest import Judge, code_item
+from tests.integrity.conftest import Judge, assert_items, check_verdict
 
 LUA_TESTS = """\
 lu = require('luaunit')
@@ -324,16 +324,9 @@ CASES: dict[str, tuple[str, str, str, str]] = {
 @pytest.fixture(scope="module")
 def results(guarded_judge: Judge) -> dict[str, dict[str, Any]]:
     """Every case judged in one batch by a server that never converts assert tests."""
-    items = [
-        code_item(name, language, program, {"kind": "assert", "code": tests}, limits=LIMITS)
-        for name, (language, program, tests, _) in CASES.items()
-    ]
-    return guarded_judge(items)
+    return guarded_judge(assert_items(CASES, limits=LIMITS))
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_verdict(results: dict[str, dict[str, Any]], case: str) -> None:
-    expected = CASES[case][3]
-    result = results[case]
-    assert result["verdict"] == expected, result
-    assert result["reward"] == (1.0 if expected == "accepted" else 0.0), result
+    check_verdict(results[case], CASES[case][3])

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.integrity.conftest import Judge, code_item
+from tests.integrity.conftest import Judge, assert_items, check_verdict
 
 CPP_TESTS = """\
 int main() {
@@ -151,10 +151,6 @@ JAVA_TYPED_DOUBLE = JAVA_TYPED.replace("Optional<Float>", "Optional<Double>").re
 )
 
 
-def _asserts(code: str) -> dict[str, Any]:
-    return {"kind": "assert", "code": code}
-
-
 CASES: dict[str, tuple[str, str, str, str]] = {
     "cpp-honest": ("cpp", CPP_ADD, CPP_TESTS, "accepted"),
     "cpp-wrong": ("cpp", CPP_WRONG, CPP_TESTS, "wrong_answer"),
@@ -184,18 +180,11 @@ def results(judge: Judge) -> dict[str, dict[str, Any]]:
     judged: dict[str, dict[str, Any]] = {}
     for wanted in ("cpp", "java"):
         judged |= judge(
-            [
-                code_item(name, language, program, _asserts(tests))
-                for name, (language, program, tests, _) in CASES.items()
-                if language == wanted
-            ]
+            assert_items({name: case for name, case in CASES.items() if case[0] == wanted})
         )
     return judged
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_verdict(results: dict[str, dict[str, Any]], case: str) -> None:
-    expected = CASES[case][3]
-    result = results[case]
-    assert result["verdict"] == expected, result
-    assert result["reward"] == (1.0 if expected == "accepted" else 0.0), result
+    check_verdict(results[case], CASES[case][3])

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.integrity.conftest import Judge, code_item
+from tests.integrity.conftest import Judge, assert_items, check_verdict
 
 JS_TESTS = """\
 const assert = require('node:assert');
@@ -79,10 +79,6 @@ function add(a: number, b: number): number {
 LIMITS = {"time_s": 10}
 
 
-def _asserts(code: str) -> dict[str, Any]:
-    return {"kind": "assert", "code": code}
-
-
 CASES: dict[str, tuple[str, str, str, str]] = {
     "js-honest": ("javascript", JS_ADD, JS_TESTS, "accepted"),
     "js-wrong": ("javascript", JS_WRONG, JS_TESTS, "wrong_answer"),
@@ -104,16 +100,9 @@ CASES: dict[str, tuple[str, str, str, str]] = {
 
 @pytest.fixture(scope="module")
 def results(judge: Judge) -> dict[str, dict[str, Any]]:
-    items = [
-        code_item(name, language, program, _asserts(tests), limits=LIMITS)
-        for name, (language, program, tests, _) in CASES.items()
-    ]
-    return judge(items)
+    return judge(assert_items(CASES, limits=LIMITS))
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_verdict(results: dict[str, dict[str, Any]], case: str) -> None:
-    expected = CASES[case][3]
-    result = results[case]
-    assert result["verdict"] == expected, result
-    assert result["reward"] == (1.0 if expected == "accepted" else 0.0), result
+    check_verdict(results[case], CASES[case][3])

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.integrity.conftest import Judge, code_item
+from tests.integrity.conftest import Judge, assert_items, check_verdict
 
 LUA_TESTS = """\
 lu = require('luaunit')
@@ -141,10 +141,6 @@ RUBY_HISTOGRAM_WRONG = RUBY_HISTOGRAM.replace("counts[word] += 1", "counts[word.
 LIMITS = {"time_s": 10}
 
 
-def _asserts(code: str) -> dict[str, Any]:
-    return {"kind": "assert", "code": code}
-
-
 CASES: dict[str, tuple[str, str, str, str]] = {
     "lua-honest": ("lua", LUA_ADD, LUA_TESTS, "accepted"),
     "lua-float": ("lua", LUA_FLOAT, LUA_TESTS, "accepted"),
@@ -172,16 +168,9 @@ CASES: dict[str, tuple[str, str, str, str]] = {
 
 @pytest.fixture(scope="module")
 def verdicts(judge: Judge) -> dict[str, dict[str, Any]]:
-    items = [
-        code_item(name, language, program, _asserts(tests), limits=LIMITS)
-        for name, (language, program, tests, _) in CASES.items()
-    ]
-    return judge(items)
+    return judge(assert_items(CASES, limits=LIMITS))
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_verdict(verdicts: dict[str, dict[str, Any]], name: str) -> None:
-    expected = CASES[name][3]
-    result = verdicts[name]
-    assert result["verdict"] == expected, result
-    assert result["reward"] == (1.0 if expected == "accepted" else 0.0)
+    check_verdict(verdicts[name], CASES[name][3])

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.integrity.conftest import Judge, code_item
+from tests.integrity.conftest import Judge, assert_items, check_verdict
 
 PHP_FAILED = '{ throw new Exception("Test failed!"); }'
 PHP_TESTS = f"""\
@@ -169,10 +169,6 @@ BASH_GLOB_LITERAL = 'add() {\n    if [[ $1 == 1 ]]; then echo "3*"; else echo "2
 BASH_ARITHMETIC_TESTS = BASH_TESTS.replace('= "3" ]]', "-eq 3 ]]").replace('= "22" ]]', "-eq 22 ]]")
 
 
-def _asserts(code: str) -> dict[str, Any]:
-    return {"kind": "assert", "code": code}
-
-
 CASES: dict[str, tuple[str, str, str, str]] = {
     "php-honest": ("php", PHP_ADD, PHP_TESTS, "accepted"),
     "php-wrong": ("php", PHP_WRONG, PHP_TESTS, "wrong_answer"),
@@ -208,16 +204,9 @@ CASES: dict[str, tuple[str, str, str, str]] = {
 
 @pytest.fixture(scope="module")
 def results(judge: Judge) -> dict[str, dict[str, Any]]:
-    items = [
-        code_item(name, language, program, _asserts(tests))
-        for name, (language, program, tests, _) in CASES.items()
-    ]
-    return judge(items)
+    return judge(assert_items(CASES))
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_verdict(results: dict[str, dict[str, Any]], case: str) -> None:
-    expected = CASES[case][3]
-    result = results[case]
-    assert result["verdict"] == expected, result
-    assert result["reward"] == (1.0 if expected == "accepted" else 0.0), result
+    check_verdict(results[case], CASES[case][3])

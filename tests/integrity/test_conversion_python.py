@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.integrity.conftest import Judge, code_item
+from tests.integrity.conftest import Judge, check_verdict, code_item
 from verifier_service.code.conversion import convert_asserts
 
 HUMANEVAL_TESTS = """\
@@ -126,10 +126,7 @@ def results(judge: Judge) -> dict[str, dict[str, Any]]:
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_verdict(results: dict[str, dict[str, Any]], case: str) -> None:
-    expected = CASES[case][2]
-    result = results[case]
-    assert result["verdict"] == expected, result
-    assert result["reward"] == (1.0 if expected == "accepted" else 0.0), result
+    check_verdict(results[case], CASES[case][2])
 
 
 def test_the_shapes_convert_as_intended() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.integrity.conftest import Judge, code_item
+from tests.integrity.conftest import Judge, assert_items, check_verdict
 
 RUST_TESTS = """\
 fn main() {
@@ -136,10 +136,6 @@ GO_COMPOUND = GO_HEAD.replace('"fmt"', '"fmt"\n\t"strings"') + (
 )
 
 
-def _asserts(code: str) -> dict[str, Any]:
-    return {"kind": "assert", "code": code}
-
-
 CASES: dict[str, tuple[str, str, str, str]] = {
     "rust-honest": ("rust", RUST_ADD, RUST_TESTS, "accepted"),
     "rust-wrong": ("rust", RUST_WRONG, RUST_TESTS, "wrong_answer"),
@@ -165,16 +161,9 @@ CASES: dict[str, tuple[str, str, str, str]] = {
 
 @pytest.fixture(scope="module")
 def results(judge: Judge) -> dict[str, dict[str, Any]]:
-    items = [
-        code_item(name, language, program, _asserts(tests))
-        for name, (language, program, tests, _) in CASES.items()
-    ]
-    return judge(items)
+    return judge(assert_items(CASES))
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_verdict(results: dict[str, dict[str, Any]], case: str) -> None:
-    expected = CASES[case][3]
-    result = results[case]
-    assert result["verdict"] == expected, result
-    assert result["reward"] == (1.0 if expected == "accepted" else 0.0), result
+    check_verdict(results[case], CASES[case][3])
