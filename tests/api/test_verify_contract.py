@@ -1,4 +1,4 @@
-"""/v1/verify through a real server: the shapes of ../shared/API.md, errors that name fields."""
+"""/v1/verify through a real server: the shapes of docs/contract.md, errors that name fields."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The HTTP API (contract: ../shared/API.md)."""
+"""The HTTP API (contract: docs/contract.md)."""
 
 from verifier_service.api.app import create_app
 

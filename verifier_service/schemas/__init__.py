@@ -1,1 +1,1 @@
-"""Pydantic models of the HTTP contract (../shared/API.md)."""
+"""Pydantic models of the HTTP contract (docs/contract.md)."""
