@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from verifier_service.code.conversion.expressions import names_only
 from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram
 from verifier_service.code.conversion.tokens import (
     GO,
@@ -51,6 +52,7 @@ func {TEST_NAME}(t *testing.T) {{
     }}
 }}
 """
+ASSIGNING = ("=", ":=", "<-")  # never in an expected value: they assign or receive
 EXPECTED_NAMES = frozenset(
     {
         *("true", "false", "nil", "int", "int8", "int16", "int32", "int64", "uint", "uint8"),
@@ -154,18 +156,10 @@ def _cases(tests: str, table: list[Token], called: set[str]) -> list[Case] | Non
         actual, expected = fields.get("actual"), fields.get("expected")
         if actual is None or expected is None or call_arguments(actual, called) is None:
             return None
-        if not _plain(expected, called):
+        if not names_only(expected, EXPECTED_NAMES, called, ASSIGNING):
             return None
         cases.append(Case(source(tests, actual), source(tests, expected)))
     return cases
-
-
-def _plain(expected: list[Token], called: set[str]) -> bool:
-    """Only literals, punctuation and Go's predeclared names (never a called name)."""
-    return all(
-        token.kind != IDENT or (token.text in EXPECTED_NAMES and token.text not in called)
-        for token in expected
-    ) and not any(token.kind == PUNCT and token.text in ("=", ":=", "<-") for token in expected)
 
 
 def _program(code: str) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from verifier_service.code.conversion.expressions import names_only
 from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram
 from verifier_service.code.conversion.tagged import same_tagged
 from verifier_service.code.conversion.tokens import (
@@ -34,6 +35,7 @@ from verifier_service.code.conversion.tokens import (
 
 SERIALIZER = Path(__file__).resolve().parents[3] / "sandboxes" / "harness" / "values_rust.rs"
 PROGRAM_MAIN = "verifier_program_main"
+ASSIGNING = ("=", "|", ";")  # an assignment, a closure, a statement: never a value
 EXPECTED_NAMES = frozenset(
     {
         *("String", "from", "to_string", "to_owned", "into", "new", "vec", "Vec", "std"),
@@ -152,17 +154,10 @@ def _assertion(tests: str, statement: list[Token], aliases: set[str]) -> Case | 
         return None
     for call, expected in (sides, sides[::-1]):
         called = {call[0].text} if call[0].kind == IDENT and not aliases else aliases
-        if call_arguments(call, called) is not None and _plain(expected, called):
+        plain = names_only(expected, EXPECTED_NAMES, called, ASSIGNING)
+        if plain and call_arguments(call, called) is not None:
             return Case(source(tests, call), source(tests, expected))
     return None
-
-
-def _plain(expected: list[Token], called: set[str]) -> bool:
-    """Only literals, punctuation and the standard library's names (never a called name)."""
-    return all(
-        token.kind != IDENT or (token.text in EXPECTED_NAMES and token.text not in called)
-        for token in expected
-    ) and not any(token.kind == PUNCT and token.text in ("=", "|", ";") for token in expected)
 
 
 def _widened(expected: str) -> str:
