@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from verifier_service.code.conversion import convert_asserts
-from verifier_service.code.conversion.javascript import EMITTER_PATH, JS
+from verifier_service.code.conversion.javascript import EMITTER, JS
 from verifier_service.code.conversion.js_literals import expected_text
 from verifier_service.code.conversion.js_values import same_loose
+from verifier_service.code.conversion.protocol import HARNESS_DIR
 from verifier_service.code.conversion.tokens import tokenize
 
 JS_TESTS = """\
@@ -216,7 +217,10 @@ def test_node_itself_agrees(tmp_path: Path) -> None:
     script = tmp_path / "pairs.js"
     script.write_text("\n".join(lines), encoding="utf-8")
     run = subprocess.run(
-        ["node", str(EMITTER_PATH), str(script)], capture_output=True, text=True, check=True
+        ["node", str(HARNESS_DIR / EMITTER), str(script)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     values: dict[int, str] = {}
     verdicts: list[int] = []

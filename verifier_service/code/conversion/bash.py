@@ -13,13 +13,11 @@ bytes in hex. Arguments must be such words too: nothing in them expands.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram
+from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram, harness_text
 from verifier_service.code.languages import BOX
 
 DRIVER_FILE = "values_sh.sh"
-DRIVER = Path(__file__).resolve().parents[3] / "sandboxes" / "harness" / DRIVER_FILE
 COMMAND = ("/usr/bin/bash", f"{BOX}/{DRIVER_FILE}", "{source}")
 # A word that expands to a fixed text: double quotes holding no `$` or backquote but escaped
 # ones, single quotes, or characters that are neither special to the shell nor to a pattern.
@@ -55,7 +53,7 @@ def convert(code: str, tests: str) -> Conversion | None:
         f'candidate() {{\n    {head["entry"]} "$@"\n}}\n\nset -e\n'
         f"verifier_cases() {{\n{emits}}}\n\nverifier_cases\n"
     )
-    files = ((DRIVER_FILE, DRIVER.read_text(encoding="utf-8")),)
+    files = ((DRIVER_FILE, harness_text(DRIVER_FILE)),)
     return Conversion(
         cases=tuple(cases),
         candidate=JailProgram(f"{code}\n{closers}", COMMAND, files, calls.encode()),

@@ -17,12 +17,11 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from verifier_service.code import overrides
 from verifier_service.code.conversion.cpp_values import same_cpp
 from verifier_service.code.conversion.expressions import plain_expected
-from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram
+from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram, harness_text
 from verifier_service.code.conversion.tokens import (
     IDENT,
     LITERAL,
@@ -37,7 +36,6 @@ from verifier_service.code.conversion.tokens import (
     tokenize,
 )
 
-SERIALIZER = Path(__file__).resolve().parents[3] / "sandboxes" / "harness" / "values_cpp.hpp"
 CPP = Grammar(
     literals=(
         re.compile(r'"(?:\\[^\n]|[^"\\\n])*"'),
@@ -69,7 +67,7 @@ def convert(code: str, tests: str) -> Conversion | None:
     parsed = _parse(tests)
     if parsed is None:
         return None
-    serializer = SERIALIZER.read_text(encoding="utf-8")
+    serializer = harness_text("values_cpp.hpp")
     undefined = "".join(f"#undef {name}\n" for name in overrides.c_macros(_masked(code)))
     candidate = (
         f"#define main verifier_program_main\n{code}\n{parsed.closers}\n#undef main\n"

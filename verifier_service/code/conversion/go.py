@@ -13,10 +13,8 @@ an expected expression may name only Go's predeclared identifiers and types.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from verifier_service.code.conversion.expressions import names_only
-from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram
+from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram, harness_text
 from verifier_service.code.conversion.tokens import (
     GO,
     IDENT,
@@ -31,7 +29,6 @@ from verifier_service.code.conversion.tokens import (
     tokenize,
 )
 
-SERIALIZER = Path(__file__).resolve().parents[3] / "sandboxes" / "harness" / "values_go.go"
 PROGRAM_MAIN = "verifier_program_main"
 TEST_NAME, ENTRY = "VERIFIER_TEST", "VERIFIER_NAME"
 STRING, TABLE = "VERIFIER_STRING", "VERIFIER_TABLE"
@@ -85,7 +82,7 @@ def convert(code: str, tests: str) -> Conversion | None:
     cases = _cases(tests, table, {"candidate", entry})
     if not cases:
         return None
-    serializer = SERIALIZER.read_text(encoding="utf-8")
+    serializer = harness_text("values_go.go")
     emits = "".join(f"\tverifier_emit({i}, {case.call})\n" for i, case in enumerate(cases))
     candidate = (
         f"{_program(code)}\n{'}' * position}\n\n{serializer}\n"

@@ -20,11 +20,10 @@ import functools
 import itertools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from verifier_service.code.conversion.expressions import plain_expected
 from verifier_service.code.conversion.java_values import same_equals, same_primitive
-from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram
+from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram, harness_text
 from verifier_service.code.conversion.tokens import (
     IDENT,
     LITERAL,
@@ -39,7 +38,6 @@ from verifier_service.code.conversion.tokens import (
 )
 from verifier_service.code.languages import load_languages
 
-SERIALIZER = Path(__file__).resolve().parents[3] / "sandboxes" / "harness" / "values_java.java"
 JAVA = Grammar(
     literals=(
         re.compile(r'"""(?:\\.|[^\\])*?"""', re.S),
@@ -93,7 +91,7 @@ def convert(code: str, tests: str) -> Conversion | None:
     owner = _owner(tokenize(f"{program}\n{tests[: parsed.start]}", JAVA, strict=False))
     if owner is None:
         return None
-    serializer = SERIALIZER.read_text(encoding="utf-8")
+    serializer = harness_text("values_java.java")
     emits = "".join(
         f"        VerifierValues.{mode}({index}, {case.call});\n"
         for index, (mode, case) in enumerate(zip(parsed.modes, parsed.cases, strict=True))

@@ -29,11 +29,10 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
-from pathlib import Path
 
 from verifier_service.code.conversion.js_literals import expected_text
 from verifier_service.code.conversion.js_values import same_loose
-from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram
+from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram, harness_text
 from verifier_service.code.conversion.tokens import (
     IDENT,
     LITERAL,
@@ -47,7 +46,6 @@ from verifier_service.code.conversion.tokens import (
 from verifier_service.code.languages import BOX
 
 EMITTER = "values_js.js"
-EMITTER_PATH = Path(__file__).resolve().parents[3] / "sandboxes" / "harness" / EMITTER
 JS = Grammar(
     literals=(
         re.compile(r'"(?:\\(?:\r\n|[\s\S])|[^"\\\n\r])*"'),
@@ -87,7 +85,7 @@ def _convert(code: str, tests: str, *, typescript: bool) -> Conversion | None:
         texts = tuple(expected_text(tokens) for _, tokens in cases)
     except ValueError:
         return None  # a syntax error of the tests', or an expected value not read here
-    emitter = EMITTER_PATH.read_text(encoding="utf-8")
+    emitter = harness_text(EMITTER)
     program = f"{code}\n;\n{MARKER}\n{scaffold}"
     run = ("/usr/bin/node", f"{BOX}/{EMITTER}")
     if typescript:

@@ -20,10 +20,9 @@ from __future__ import annotations
 import json
 import math
 import struct
-from pathlib import Path
 from typing import Any
 
-from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram
+from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram, harness_text
 from verifier_service.code.conversion.script_tokens import lua_tokens
 from verifier_service.code.conversion.tokens import (
     IDENT,
@@ -39,7 +38,6 @@ from verifier_service.code.conversion.tokens import (
 from verifier_service.code.languages import BOX
 
 DRIVER = "values_lua.lua"
-DRIVER_FILE = Path(__file__).resolve().parents[3] / "sandboxes" / "harness" / DRIVER
 COMMAND = ("/usr/bin/lua5.4", f"{BOX}/{DRIVER}", "{source}")
 ASSERTIONS = frozenset({"assertEquals", "assert_equals"})
 LITERAL_WORDS = frozenset({"nil", "true", "false"})
@@ -71,7 +69,7 @@ def convert(code: str, tests: str) -> Conversion | None:
     if parsed is None:
         return None
     lines, cases = parsed
-    files = ((DRIVER, DRIVER_FILE.read_text(encoding="utf-8")),)
+    files = ((DRIVER, harness_text(DRIVER)),)
     candidate = f"{code}\ndo\n" + "".join(f"{line}\n" for line in lines) + "end\n"
     reference = "".join(
         f"verifier_expected({index}, ({case.expected}))\n" for index, case in enumerate(cases)

@@ -18,9 +18,8 @@ expected values must be plain data: literals, `[...]`, `{...}`, `=>`, `undef`, s
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram
+from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram, harness_text
 from verifier_service.code.conversion.scripted import (
     interpolates,
     lex,
@@ -40,7 +39,6 @@ from verifier_service.code.conversion.tokens import (
 from verifier_service.code.languages import BOX
 
 DRIVER_FILE = "values_pl.pl"
-DRIVER = Path(__file__).resolve().parents[3] / "sandboxes" / "harness" / DRIVER_FILE
 COMMAND = ("/usr/bin/perl", f"{BOX}/{DRIVER_FILE}", "{source}")
 PERL = Grammar(
     literals=(re.compile(r"'(?:\\.|[^'\\])*'", re.S), re.compile(r'"(?:\\.|[^"\\])*"', re.S)),
@@ -103,7 +101,7 @@ def _plain(tokens: list[Token]) -> bool:
 
 
 def _conversion(code: str, entry: str, cases: list[Case]) -> Conversion:
-    files = ((DRIVER_FILE, DRIVER.read_text(encoding="utf-8")),)
+    files = ((DRIVER_FILE, harness_text(DRIVER_FILE)),)
     emits = "".join(
         f"    VerifierValues::emit({i}, [{case.call}], 0);\n" for i, case in enumerate(cases)
     )

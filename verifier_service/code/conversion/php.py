@@ -15,9 +15,8 @@ and `[...]`, `=>`, `true`, `false`, `null`, signs.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram
+from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram, harness_text
 from verifier_service.code.conversion.scripted import interpolates, lex, match, match_cases
 from verifier_service.code.conversion.tokens import (
     IDENT,
@@ -31,7 +30,6 @@ from verifier_service.code.conversion.tokens import (
 from verifier_service.code.languages import BOX
 
 SERIALIZER_FILE = "values_php.php"
-SERIALIZER = Path(__file__).resolve().parents[3] / "sandboxes" / "harness" / SERIALIZER_FILE
 PHP = Grammar(
     literals=(re.compile(r"'(?:\\.|[^'\\])*'", re.S), re.compile(r'"(?:\\.|[^"\\])*"', re.S)),
     nested_comments=False,
@@ -94,7 +92,7 @@ def _plain(tokens: list[Token]) -> bool:
 
 
 def _conversion(code: str, closers: str, entry: str, cases: list[Case]) -> Conversion:
-    files = ((SERIALIZER_FILE, SERIALIZER.read_text(encoding="utf-8")),)
+    files = ((SERIALIZER_FILE, harness_text(SERIALIZER_FILE)),)
     emits = "".join(
         f"    \\verifier_emit({i}, {case.call}, false);\n" for i, case in enumerate(cases)
     )

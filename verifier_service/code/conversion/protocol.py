@@ -19,9 +19,12 @@ test code or the test library matters: it would have to print the right values.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+HARNESS_DIR = Path(__file__).resolve().parents[3] / "sandboxes" / "harness"
 VALUE_MARKER = b"\x1eVERIFIER_VALUE "
 VALUE_TEXT_BYTES = 1 << 20  # a longer value line is not read (the case counts as missing)
 
@@ -65,6 +68,12 @@ class Conversion:
 # A converter: (program, test code) -> the conversion, or None when the tests are not only
 # plain calls compared with values (they then run as before, behind the completion guard).
 Converter = Callable[[str, str], Conversion | None]
+
+
+@functools.cache
+def harness_text(name: str) -> str:
+    """A serializer or driver of sandboxes/harness/, read once (every conversion uses it)."""
+    return (HARNESS_DIR / name).read_text(encoding="utf-8")
 
 
 def value_line(index: int, text: str) -> str:

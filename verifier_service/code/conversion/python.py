@@ -20,9 +20,8 @@ from __future__ import annotations
 import ast
 import builtins
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram
+from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram, harness_text
 from verifier_service.code.conversion.python_values import (
     CONSTRUCTORS,
     EQUAL,
@@ -40,7 +39,6 @@ from verifier_service.code.conversion.python_values import (
 from verifier_service.code.languages import BOX
 
 EMITTER = "values_python.py"
-EMITTER_PATH = Path(__file__).resolve().parents[3] / "sandboxes" / "harness" / EMITTER
 COMMAND = ("/usr/bin/python3", "-I", f"{BOX}/{EMITTER}", "{source}")
 EMIT = "__verifier_emit__"
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -86,7 +84,7 @@ def convert(code: str, tests: str) -> Conversion | None:
     if not state.cases or not _each_runs_once(state):
         return None
     jail_tests = ast.unparse(ast.fix_missing_locations(ast.Module(body, [])))
-    emitter = EMITTER_PATH.read_text(encoding="utf-8")
+    emitter = harness_text(EMITTER)
     return Conversion(
         cases=tuple(state.cases),
         candidate=JailProgram(code, COMMAND, ((EMITTER, emitter),), jail_tests.encode()),

@@ -16,9 +16,8 @@ applied to the tests' literals in its file, is given to the reference too.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram
+from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram, harness_text
 from verifier_service.code.conversion.ruby_values import same_ruby
 from verifier_service.code.conversion.script_tokens import NEWLINE, ruby_tokens
 from verifier_service.code.conversion.tokens import (
@@ -35,7 +34,6 @@ from verifier_service.code.conversion.tokens import (
 from verifier_service.code.languages import BOX
 
 SERIALIZER = "values_rb.rb"
-SERIALIZER_FILE = Path(__file__).resolve().parents[3] / "sandboxes" / "harness" / SERIALIZER
 COMMAND = ("/usr/bin/ruby", "-r", f"{BOX}/{SERIALIZER}", "{source}")
 TEST_UNIT = ("'test/unit'", '"test/unit"')
 TEST_CASE = ["<", "Test", "::", "Unit", "::", "TestCase"]
@@ -62,7 +60,7 @@ def convert(code: str, tests: str) -> Conversion | None:
     if parsed is None:
         return None
     lines, cases = parsed
-    files = ((SERIALIZER, SERIALIZER_FILE.read_text(encoding="utf-8")),)
+    files = ((SERIALIZER, harness_text(SERIALIZER)),)
     calls = "".join(f"    {line}\n" for line in lines)
     candidate = (
         f"{code}\n" + "end\n" * closers + f"class {CASES_CLASS}\n  def verifier_run\n{calls}"

@@ -14,10 +14,9 @@ value. An expected expression may name only the standard library's values and ty
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from verifier_service.code.conversion.expressions import names_only
-from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram
+from verifier_service.code.conversion.protocol import Case, Conversion, JailProgram, harness_text
 from verifier_service.code.conversion.tagged import same_tagged
 from verifier_service.code.conversion.tokens import (
     IDENT,
@@ -33,7 +32,6 @@ from verifier_service.code.conversion.tokens import (
     tokenize,
 )
 
-SERIALIZER = Path(__file__).resolve().parents[3] / "sandboxes" / "harness" / "values_rust.rs"
 PROGRAM_MAIN = "verifier_program_main"
 ASSIGNING = ("=", "|", ";")  # an assignment, a closure, a statement: never a value
 EXPECTED_NAMES = frozenset(
@@ -65,7 +63,7 @@ def convert(code: str, tests: str) -> Conversion | None:
     parsed = _parse(tests)
     if parsed is None:
         return None
-    serializer = SERIALIZER.read_text(encoding="utf-8")
+    serializer = harness_text("values_rust.rs")
     candidate = (
         f"#![allow(dead_code)]\n{_rename_main(code)}\n{parsed.closers}\n{parsed.uses}\n"
         f"{serializer}\nconst VERIFIER_REFERENCE: ::std::primitive::bool = false;\n"
