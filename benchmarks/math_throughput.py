@@ -28,22 +28,20 @@ import argparse
 import gc
 import logging
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from live_server import ROOT, running_server
 from math_items import GenItem, distinct_items, iter_grpo_batches
 from reporting import Output, percentile
 
@@ -54,8 +52,6 @@ if TYPE_CHECKING:
     from verifier_service.schemas.results import MathResult
     from verifier_service.service import Service
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
 SEED = 20240611
 TARGET_RATIO = 3.0
 TARGET_GRPO_HTTP = 2000.0
@@ -97,13 +93,6 @@ class Report:
 
 def p50_p99(values: Sequence[float]) -> str:
     return f"p50 {percentile(values, 0.5):.2f} ms, p99 {percentile(values, 0.99):.2f} ms"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def descendants(root: int) -> list[int]:
@@ -239,74 +228,6 @@ def score_timed(service: Service, items: list[MathItem]) -> tuple[list[MathResul
 
 
 # --- HTTP ----------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Server:
-    process: subprocess.Popen[bytes]
-    base_url: str
-    log: IO[bytes]
-
-
-@contextmanager
-def running_server() -> Iterator[Server]:
-    """`python -m verifier_service serve` on a free loopback port; SIGTERM at the end."""
-    port = free_port()
-    env = dict(
-        os.environ,
-        VERIFIER_HOST=HOST,
-        VERIFIER_PORT=str(port),
-        VERIFIER_LOG_LEVEL="warning",
-        VERIFIER_CODE_ENABLED="false",  # math only: no toolchain probes competing for the CPU
-    )
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "verifier_service", "serve"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        server = Server(process, f"http://{HOST}:{port}", log)
-        try:
-            wait_ready(server)
-            yield server
-        finally:
-            stop_server(server)
-
-
-def wait_ready(server: Server, timeout_s: float = 180.0) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"the server exited early:\n{server_log(server)}")
-        try:
-            if (
-                httpx.get(f"{server.base_url}/readyz", timeout=2, trust_env=False).status_code
-                == 200
-            ):
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"the server was not ready in {timeout_s:g} s:\n{server_log(server)}")
-
-
-def stop_server(server: Server) -> None:
-    if server.process.poll() is None:
-        server.process.send_signal(signal.SIGTERM)
-        try:
-            server.process.wait(timeout=45)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait()
-
-
-def server_log(server: Server) -> str:
-    server.log.seek(0)
-    return server.log.read().decode(errors="replace")[-3000:]
 
 
 def post_verify(
