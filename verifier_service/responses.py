@@ -2,12 +2,47 @@
 
 from __future__ import annotations
 
+import re
+
 THINK_OPEN = "<think>"
 THINK_CLOSE = "</think>"
+# End-of-turn, end-of-text and padding tokens that trainers leave in decoded text when they
+# decode with special tokens kept (Qwen/ChatML, Llama 2 and 3, Mistral, Gemma, Phi, DeepSeek).
+SPECIAL_TOKENS = (
+    "<|im_end|>",
+    "<|endoftext|>",
+    "<|end_of_text|>",
+    "<|eot_id|>",
+    "<|eom_id|>",
+    "<|end|>",
+    "<|pad|>",
+    "<end_of_turn>",
+    "<eos>",
+    "<pad>",
+    "</s>",
+    "<\uff5cend\u2581of\u2581sentence\uff5c>",
+)
+# A next turn's header left after the answer: `<|im_start|>user`, `<|start_header_id|>user`.
+_NEXT_TURN = re.compile(r"(?:<\|im_start\|>|<\|start_header_id\|>)[a-z]*(?:<\|end_header_id\|>)?$")
+
+
+def strip_special_tokens(response: str) -> str:
+    """The response without the special tokens (and the next turn's header) at its end."""
+    text = response.rstrip()
+    while True:
+        token = next((t for t in SPECIAL_TOKENS if text.endswith(t)), None)
+        if token is not None:
+            text = text[: -len(token)].rstrip()
+            continue
+        header = _NEXT_TURN.search(text[-64:])
+        if header is None:
+            return text
+        text = text[: len(text) - len(header.group(0))].rstrip()
 
 
 def final_section(response: str) -> str | None:
     """The part of a response that may hold its answer; None when thinking never ended."""
+    response = strip_special_tokens(response)
     close = response.rfind(THINK_CLOSE)
     if close >= 0:
         return response[close + len(THINK_CLOSE) :]
