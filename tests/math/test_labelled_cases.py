@@ -10,12 +10,15 @@ from tests.math.cases import (
     collections_,
     complex_units_text,
     constants,
+    degenerate,
     equations,
     expressions,
     extraction,
     intervals,
     multi_reference,
     numbers,
+    real_forms,
+    real_forms_more,
     traps,
 )
 from verifier_service.math.judge import judge_response
@@ -32,6 +35,9 @@ CATEGORIES: dict[str, list[Case]] = {
     "complex_units_text": complex_units_text.CASES,
     "traps": traps.CASES,
     "multi_reference": multi_reference.CASES,
+    "degenerate": degenerate.CASES,
+    "real_forms": real_forms.CASES,
+    "real_forms_more": real_forms_more.CASES,
 }
 
 LABELLED: list[tuple[str, Case]] = [

@@ -27,6 +27,7 @@ SAMPLES = tuple(
     for p, q in ((-37, 17), (5, 7), (29, 11), (-3, 13), (41, 9), (11, 23), (-53, 19), (7, 3))
 )
 TRIALS = 6
+MAX_DISTINCT_SCAN = 64  # elements compared pairwise when looking for repeats
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ def nodes_equal(answer: st.Node, reference: st.Node, policy: Policy) -> str | No
         return scalars_equal(answer, reference, policy)
     if isinstance(answer, st.Interval) and isinstance(reference, st.Interval):
         return intervals_equal(answer, reference, policy)
+    answer, reference = _pair_reading(answer, reference), _pair_reading(reference, answer)
     answer_parts, reference_parts = _as_union(answer), _as_union(reference)
     if answer_parts is not None and reference_parts is not None:
         return _unordered(answer_parts, reference_parts, policy, "equal unions")
@@ -50,6 +52,14 @@ def nodes_equal(answer: st.Node, reference: st.Node, policy: Policy) -> str | No
     if isinstance(reference, st.Collection) and not reference.ordered:
         return _unordered(answer_items, reference_items, policy, "equal as unordered collections")
     return _ordered(answer_items, reference_items, policy, "equal as ordered tuples")
+
+
+def _pair_reading(node: st.Node, other: st.Node) -> st.Node:
+    """`(1, 3)` read as the ordered pair it may be when the other side is a pair of values."""
+    is_pair = isinstance(other, st.Collection) and len(other.items) == 2
+    if isinstance(node, st.Interval) and node.left + node.right == "()" and is_pair:
+        return st.Collection(True, (node.low, node.high))
+    return node
 
 
 def _as_union(node: st.Node) -> tuple[st.Node, ...] | None:
@@ -85,8 +95,15 @@ def _ordered(
 def _unordered(
     answer: tuple[st.Node, ...], reference: tuple[st.Node, ...], policy: Policy, rule: str
 ) -> str | None:
+    """Same elements, as many times each; an answer that repeats a solution tuple of a reference
+    without repeats (`(3,17), (3,17), (5,2)` for `(3,17), (5,2)`) claims nothing more."""
     if len(answer) != len(reference):
-        return None
+        if not all(isinstance(item, st.Collection | st.Interval) for item in answer):
+            return None  # `1, 1, 2` lists a double root: a multiset
+        distinct = _distinct(answer, policy)
+        if len(distinct) != len(reference) or len(_distinct(reference, policy)) != len(reference):
+            return None
+        answer = distinct
     unmatched = list(reference)
     for a in answer:
         match = next((r for r in unmatched if nodes_equal(a, r, policy) is not None), None)
@@ -94,6 +111,14 @@ def _unordered(
             return None
         unmatched.remove(match)
     return rule
+
+
+def _distinct(items: tuple[st.Node, ...], policy: Policy) -> tuple[st.Node, ...]:
+    kept: list[st.Node] = []
+    for item in items[: 2 * MAX_DISTINCT_SCAN]:
+        if not any(nodes_equal(item, other, policy) is not None for other in kept):
+            kept.append(item)
+    return tuple(kept)
 
 
 def intervals_equal(answer: st.Interval, reference: st.Interval, policy: Policy) -> str | None:
@@ -126,6 +151,8 @@ def matrices_equal(answer: st.Matrix, reference: st.Matrix, policy: Policy) -> s
 
 def scalars_equal(answer: st.Scalar, reference: st.Scalar, policy: Policy) -> str | None:
     if answer.variable and reference.variable and answer.variable != reference.variable:
+        return None
+    if undefined(answer.value) or undefined(reference.value):
         return None
     if isinstance(answer.value, sympy.Eq) or isinstance(reference.value, sympy.Eq):
         return equations_equal(_equation(answer), _equation(reference))
@@ -163,6 +190,8 @@ def _equation(scalar: st.Scalar) -> Any:
 
 def values_equal(answer: Any, reference: Any, rounded: int | None, policy: Policy) -> str | None:
     """Whether two sympy values are equal; `rounded`: digits of a rounded decimal reference."""
+    if undefined(answer) or undefined(reference):
+        return None  # `1/0` and `2/0` are both `zoo`: an undefined value never decides "equal"
     if not isinstance(answer, sympy.Expr) or not isinstance(reference, sympy.Expr):
         return "identical" if answer == reference else None
     if answer == reference:
@@ -173,6 +202,11 @@ def values_equal(answer: Any, reference: Any, rounded: int | None, policy: Polic
     if isinstance(answer, sympy.Rational) and isinstance(reference, sympy.Rational):
         return rationals_equal(_fraction(answer), _fraction(reference), rounded, policy)
     return constants_equal(answer, reference, rounded, policy)
+
+
+def undefined(value: Any) -> bool:
+    """Whether a value is or holds `zoo` (a division by zero) or `nan` (`\\infty - \\infty`)."""
+    return isinstance(value, sympy.Basic) and value.has(sympy.nan, sympy.zoo)
 
 
 def _fraction(value: Any) -> Fraction:

@@ -1,4 +1,4 @@
-"""Find the final answer(s) in a full model output.
+"""Find the final answer(s) in a full model output, and a reference's answer in a solution.
 
 Every scan here is linear in the response length: responses can be hundreds of kilobytes.
 Answers are never truncated (a cut answer could equal a shorter reference); the guards refuse
@@ -8,7 +8,15 @@ long ones later.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from itertools import pairwise
 
+from verifier_service.math.anchors import (
+    anchored_answer,
+    custom_anchored_answer,
+    final_answer_after,
+)
+from verifier_service.math.lenient import lenient_answers
 from verifier_service.math.options import Extraction
 from verifier_service.responses import final_section
 
@@ -19,24 +27,63 @@ _BARE_TOKEN = re.compile(r"[^\s${}\\][^\s$]*")
 _SPACES = re.compile(r" +")
 _WHOLE_BOX_START = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _BRACE_TOKEN = re.compile(r"\\.|[{}]", re.S)
+# What may stand between boxes that list one answer: punctuation, math delimiters, spacing,
+# and the words "and"/"or" (also as `\text{ and }`); a letter or digit anywhere else is prose.
+_LIST_GAP_WORDS = re.compile(
+    r"\\(?:text|mathrm|textnormal)\s*\{\s*(?:and|or)?\s*\}|\\q?quad|\b(?:and|or)\b"
+)
 
-_ANCHOR = re.compile(r"(?:\banswers?\b[ \t]*(?:is|are|:|=)|\banswer\b[ \t]*\*\*[ \t]*:|####)", re.I)
-_SENTENCE_END = re.compile(r"\.(?:\s|$)|\n")
-_MATH_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
+_UNIT_THEN_CONNECTOR = re.compile(r"^[\s$.,]*(?:[A-Za-z]+[\s.]+){1,2}(?:and|or)[\s$,]*$")
 
 
-def extract_answers(response: str, mode: Extraction = "anchored") -> list[str]:
+def extract_answers(
+    response: str, mode: Extraction = "anchored", anchors: Sequence[str] = ()
+) -> list[str]:
     """Candidate final answers, the last one last; empty when the response has none."""
     if mode == "raw":
         return [response.strip()] if response.strip() else []
     section = final_section(response)
     if section is None:
         return []
-    boxed = boxed_contents(section)
-    if boxed or mode == "boxed":
-        return boxed
+    if anchors:
+        custom = custom_anchored_answer(section, anchors)
+        if custom is not None:
+            return boxed_contents(custom) or [custom]
+    boxes = _boxes(section)
+    if boxes and mode != "boxed":
+        stated = final_answer_after(section, boxes[-1][2])
+        if stated:
+            return [stated]
+    if boxes or mode == "boxed":
+        return [content for content, _, _ in boxes]
     anchored = anchored_answer(section)
-    return [anchored] if anchored else []
+    if anchored:
+        return [anchored]
+    return lenient_answers(section) if mode == "lenient" else []
+
+
+def reference_answer(reference: str) -> str:
+    """A reference's answer: its boxes when it is a solution, its anchored answer, or itself.
+
+    Several boxes are one answer when only list punctuation separates them
+    (`\\boxed{2}, \\boxed{3}`); otherwise the last box is the reference's answer.
+    """
+    boxes = _boxes(reference)
+    if boxes:
+        if all(
+            _is_list_gap(reference[end:start]) for (_, _, end), (_, start, _) in pairwise(boxes)
+        ):
+            return ", ".join(dict.fromkeys(content for content, _, _ in boxes))
+        return boxes[-1][0]
+    anchored = anchored_answer(reference)
+    return anchored if anchored else reference
+
+
+def _is_list_gap(gap: str) -> bool:
+    """Only list punctuation, or a unit word or two and then a connector (`\\boxed{1} papers
+    and \\boxed{2} bins`)."""
+    rest = _LIST_GAP_WORDS.sub(" ", gap)
+    return not re.search(r"[A-Za-z0-9]", rest) or _UNIT_THEN_CONNECTOR.match(gap) is not None
 
 
 def boxed_contents(text: str) -> list[str]:
@@ -45,10 +92,15 @@ def boxed_contents(text: str) -> list[str]:
     A box inside a box already taken is part of it; an unclosed box is skipped, and the boxes
     after it still count.
     """
+    return [content for content, _, _ in _boxes(text)]
+
+
+def _boxes(text: str) -> list[tuple[str, int, int]]:
+    """(content, start, end) of every complete box, in order."""
     if "\\boxed" not in text and "\\fbox" not in text:
         return []
     closing = _closing_braces(text)
-    found: list[str] = []
+    found: list[tuple[str, int, int]] = []
     resume = 0
     for match in _BOX.finditer(text):
         if match.start() < resume:
@@ -59,7 +111,7 @@ def boxed_contents(text: str) -> list[str]:
         resume = end
         content = _unbox(content.strip())
         if content:
-            found.append(content)
+            found.append((content, match.start(), end))
     return found
 
 
@@ -100,35 +152,3 @@ def _unbox(content: str) -> str:
             return content
         content = content[open_index + 1 : -1].strip()
     return content
-
-
-def anchored_answer(text: str) -> str | None:
-    """The answer after the last 'the answer is', 'Final Answer:' or '####' anchor."""
-    last = None
-    for match in _ANCHOR.finditer(text):
-        last = match
-    if last is None:
-        return None
-    tail = text[last.end() :]
-    return _clean_anchored(tail) or None
-
-
-def _clean_anchored(tail: str) -> str:
-    tail = tail.lstrip(" \t:*")
-    tail = tail.lstrip()
-    for opener, closer in _MATH_DELIMITERS:
-        if tail.startswith(opener):
-            end = _unescaped(tail, closer, len(opener))
-            if end >= 0:
-                return tail[len(opener) : end].strip()
-    sentence_end = _SENTENCE_END.search(tail)
-    answer = tail[: sentence_end.start()] if sentence_end else tail
-    return answer.strip().strip("*").strip().rstrip(".,;:").strip()
-
-
-def _unescaped(text: str, delimiter: str, start: int) -> int:
-    """Index of the first `delimiter` at or after `start` not escaped by a backslash (`\\$`)."""
-    index = text.find(delimiter, start)
-    while index > 0 and delimiter == "$" and text[index - 1] == "\\":
-        index = text.find(delimiter, index + 1)
-    return index

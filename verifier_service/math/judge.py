@@ -14,17 +14,16 @@ from dataclasses import dataclass, replace
 from verifier_service.math import guards
 from verifier_service.math.compare import Policy, nodes_equal, rationals_equal, rounding_digits
 from verifier_service.math.decision import Decision
-from verifier_service.math.extract import extract_answers
-from verifier_service.math.normalize import normalize, unwrap_text
+from verifier_service.math.extract import extract_answers, reference_answer
+from verifier_service.math.forms import CHOICE_REFERENCE, chosen_letter, clock_time, same_time
+from verifier_service.math.labels import Labelled, bare_as_tuple, has_free_letters, labelled
+from verifier_service.math.normalize import decimal_comma, normalize, unwrap_text
 from verifier_service.math.numbers import ExactNumber, parse_number
 from verifier_service.math.options import MathOptions
 from verifier_service.math.parse import ParseError, parse_node
 from verifier_service.math.units import split_unit
 
 MAX_DISTINCT_ANSWERS = 8
-
-_CHOICE = re.compile(r"^\(?([A-J])\)?$")
-_ANSWER_CHOICE = re.compile(r"^\(?([A-Ja-j])\)?$|^(?:\(([A-J])\)|([A-J])[.:)])\s.*$", re.S)
 _WORDS = re.compile(r"^[A-Za-z]+(?:[ '\-]+[A-Za-z]+)*$")
 _MATH_WORDS = frozenset({"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "pi", "oo"})
 _INFINITY = re.compile(r"^([+-]?)\s*(?:\\text\{\s*)?(?:infinity|inf|\\infty|oo)\s*\}?$", re.I)
@@ -42,12 +41,12 @@ def judge_response(
 ) -> Decision:
     """Judge one model output against acceptable references, in this process, unbounded."""
     options = options or MathOptions()
-    answers = extract_answers(response, options.extraction)
+    answers = extract_answers(response, options.extraction, options.anchors)
     if not answers:
         return Decision("no_answer", no_answer_reason(options))
     policy = Policy(options.numeric_tolerance)
     decision = judge_normalized(
-        normalize_all(answers), normalize_all(references), policy, deep=True
+        normalize_all(answers), normalize_references(references), policy, deep=True
     )
     assert decision is not None
     return replace(decision, extracted=answers[-1])
@@ -66,6 +65,11 @@ def normalize_all(texts: Sequence[str]) -> tuple[str, ...]:
     return tuple(reversed(distinct))
 
 
+def normalize_references(references: Sequence[str]) -> tuple[str, ...]:
+    """Normalised references; a reference that is a whole solution gives its final answer."""
+    return normalize_all([reference_answer(reference) for reference in references])
+
+
 def _canonical_infinity(text: str) -> str:
     match = _INFINITY.match(text)
     if match is None:
@@ -82,9 +86,24 @@ def judge_normalized(
         return Decision("invalid_reference", "the reference is empty")
     if len(answers) > MAX_DISTINCT_ANSWERS:
         return Decision("wrong", f"boxes {len(answers)} different answers")
+    decision = _each_answer(answers, valid, policy, deep=deep)
+    if decision is None or decision.verdict != "wrong" or len(answers) == 1:
+        return decision
+    together = _against_references(", ".join(answers), valid, policy, deep=deep)
+    if together is None:
+        return None
+    if together.equal:
+        return Decision("correct", f"the {len(answers)} boxes together: {together.rule}")
+    return decision
+
+
+def _each_answer(
+    answers: Sequence[str], references: list[str], policy: Policy, *, deep: bool
+) -> Decision | None:
+    """Correct when every answer equals a reference (a hedge between values is not)."""
     rules: list[str] = []
     for answer in answers:
-        outcome = _against_references(answer, valid, policy, deep=deep)
+        outcome = _against_references(answer, references, policy, deep=deep)
         if outcome is None:
             return None
         if not outcome.equal:
@@ -97,7 +116,7 @@ def _unequal(outcome: PairOutcome, answer_count: int) -> Decision:
     if outcome.reference_invalid:
         return Decision("invalid_reference", outcome.rule)
     if answer_count > 1:
-        return Decision("wrong", f"boxes {answer_count} different answers, not all equal")
+        return Decision("wrong", f"{answer_count} different final answers, not all equal")
     return Decision("wrong", outcome.rule)
 
 
@@ -126,24 +145,79 @@ def compare_pair(answer: str, reference: str, policy: Policy, *, deep: bool) -> 
         return PairOutcome(False, f"different units ({answer_unit} vs {reference_unit})")
     if answer == reference:
         return PairOutcome(True, "identical after normalisation")
-    choice = _CHOICE.match(unwrap_text(reference))
+    answer_time, reference_time = clock_time(answer), clock_time(reference)
+    if answer_time and reference_time:
+        equal = same_time(answer_time, reference_time)
+        return PairOutcome(equal, "same time of day" if equal else "different times of day")
+    choice = CHOICE_REFERENCE.match(unwrap_text(reference))
     if choice:
         return _choice_outcome(answer, choice.group(1))
     if is_text_answer(reference):
         equal = _text_key(answer) == _text_key(reference)
         return PairOutcome(equal, "same words" if equal else "different words")
-    answer_number, reference_number = parse_number(answer), parse_number(reference)
+    by_labels = _labelled_outcome(answer, reference, policy, deep=deep)
+    if by_labels is None or by_labels.equal or by_labels.rule.startswith("labelled: "):
+        return by_labels
+    answer_number, reference_number = _number(answer), _number(reference)
     if answer_number is not None and reference_number is not None:
         return _numbers_outcome(answer_number, reference_number, policy)
     return _parsed_outcome(answer, reference, policy) if deep else None
 
 
+def _number(text: str) -> ExactNumber | None:
+    """A plain number, `1,22` read with a decimal comma too (a list `1, 22` has a space)."""
+    number = parse_number(text)
+    if number is None:
+        european = decimal_comma(text)
+        number = parse_number(european) if european else None
+    return number
+
+
 def _choice_outcome(answer: str, letter: str) -> PairOutcome:
-    match = _ANSWER_CHOICE.match(unwrap_text(answer).strip())
-    chosen = next((g.upper() for g in match.groups() if g), None) if match else None
+    chosen = chosen_letter(answer)
     if chosen == letter:
         return PairOutcome(True, "same multiple-choice letter")
     return PairOutcome(False, f"chose {chosen}" if chosen else "no multiple-choice letter")
+
+
+def _labelled_outcome(
+    answer: str, reference: str, policy: Policy, *, deep: bool
+) -> PairOutcome | None:
+    """The labels' decision; a `not labelled` outcome (equal False) lets later rules decide.
+
+    Values without variables decide for good ("labelled: ..."); an equation like `y = 2x + 3`
+    may still equal `2y = 4x + 6` by the equation rule.
+    """
+    answer_labels, reference_labels = labelled(answer), labelled(reference)
+    if answer_labels is None and reference_labels is None:
+        return PairOutcome(False, "not labelled")
+    if answer_labels is not None and reference_labels is not None:
+        if sorted(answer_labels.labels) != sorted(reference_labels.labels):
+            return _labels_final(False, "different labels", answer, reference)
+        answer_text = answer_labels.text(reference_labels.labels)
+        reference_text = reference_labels.text()
+    elif answer_labels is not None:
+        answer_text = answer_labels.text()
+        reference_text = _as_labelled_row(reference, answer_labels)
+    else:
+        assert reference_labels is not None
+        reference_text = reference_labels.text()
+        answer_text = _as_labelled_row(answer, reference_labels)
+    outcome = compare_pair(answer_text, reference_text, policy, deep=deep)
+    if outcome is None:
+        return None
+    return _labels_final(outcome.equal, outcome.rule, answer_text, reference_text)
+
+
+def _as_labelled_row(bare: str, other: Labelled) -> str:
+    """A bare list against one row of several labels reads as that row's tuple."""
+    return bare_as_tuple(bare) if len(other.labels) > 1 and len(other.rows) == 1 else bare
+
+
+def _labels_final(equal: bool, rule: str, answer: str, reference: str) -> PairOutcome:
+    if equal or not (has_free_letters(answer) or has_free_letters(reference)):
+        return PairOutcome(equal, f"labelled: {rule}")
+    return PairOutcome(False, rule)
 
 
 def is_text_answer(reference: str) -> bool:

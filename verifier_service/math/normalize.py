@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-from verifier_service.math.units import TEXT_WRAPPER, attach_unit
+from verifier_service.math.labels import is_label
+from verifier_service.math.structure import list_items, split_top_level
+from verifier_service.math.units import TEXT_WRAPPER, UNIT_MARKER, attach_unit, split_unit
 
 _UNICODE = {
     "−": "-",
@@ -24,6 +26,7 @@ _UNICODE = {
     "√": "\\sqrt",
     "∪": "\\cup ",
     "∈": "\\in ",
+    "∅": "\\emptyset ",
     "\u00a0": " ",
 }
 _DROP_COMMANDS = re.compile(
@@ -38,13 +41,19 @@ _SQRT_SHORTHAND = re.compile(r"\\sqrt\s*(\\[a-zA-Z]+|[0-9a-zA-Z])")
 _DEGREES = re.compile(
     r"\^\s*\{?\s*\\circ\s*\}?|\\degree(?![a-zA-Z])|°|\^\s*\{\s*\\text\{\s*o\s*\}\s*\}"
 )
-_DOLLAR_SIGN = re.compile(r"\\\$|\\text\{\s*\\\$\s*\}|^\$(?=\d)")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
-_BRACED_COMMA = re.compile(r"(?<=\d)\{,\}(?=\d{3})")
+_DOLLAR_SIGN = re.compile(r"\\\$|\\text\{\s*\\\$\s*\}|^\$(?=\d)|(?<=\d)\s*[€£](?=$)|^[€£](?=\d)")
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?$")
+# The MATH dataset writes `10,\!000`; others `1\,000` (a thin space between digit groups).
+_SPACED_THOUSANDS = re.compile(r"(?<=\d)\s*(?:,\s*\\!|\\,|\\!|\{\s*,\s*\})\s*(?=\d{3}(?!\d))")
+_DECIMAL_COMMA = re.compile(r"^([+-]?\d+),(\d+)$")
 _SPACE_THOUSANDS = re.compile(r"(?<=\d)[ ](?=\d{3}(?!\d))")
 MAX_TEXT_UNWRAP = 4  # nested wrappers beyond this stay (and then match no word)
 _WHOLE_DOLLARS = re.compile(r"^\$+|\$+$")
 _MATH_FENCES = (("\\(", "\\)"), ("\\[", "\\]"))
+_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+_DOUBLED_BACKSLASH = re.compile(r"\\\\(?=[a-zA-Z{}()\[\]%,!])")
+_LETTER = re.compile(r"[A-Za-z]")
+_COMMANDS = re.compile(r"\\[A-Za-z]+")
 
 
 def normalize(text: str) -> str:
@@ -52,7 +61,9 @@ def normalize(text: str) -> str:
     text = text.strip()
     for source, target in _UNICODE.items():
         text = text.replace(source, target)
+    text = _single_backslashes(text)
     text = _strip_fences(text)
+    text = _SPACED_THOUSANDS.sub(_thousands_mark, text)
     text = _DROP_COMMANDS.sub("", text)
     text = _SPACING.sub(_space_or_row_break, text)
     text = _FRAC_ALIASES.sub(r"\\frac", text)
@@ -61,13 +72,67 @@ def normalize(text: str) -> str:
     text = _DEGREES.sub("", text)
     text = _DOLLAR_SIGN.sub("", text)
     text = text.replace("\\%", "%").replace("%", "\\%")
-    text = re.sub(r"\\(?:le|leqslant)(?![a-zA-Z])", r"\\leq", text)
-    text = re.sub(r"\\(?:ge|geqslant)(?![a-zA-Z])", r"\\geq", text)
+    text = _relations(text)
     text = text.rstrip(" .")
+    text = _unwrap_group(final_of_chain(text))
     text = attach_unit(text)
     text = _thousands(text)
     text = collapse_redundant_brackets(text)
     return " ".join(text.split())
+
+
+def _single_backslashes(text: str) -> str:
+    """`\\\\frac` (text escaped twice, as in JSON) -> `\\frac`; not in matrices (`\\\\` rows)."""
+    if "&" in text or "\\\\" not in text:
+        return text
+    return _DOUBLED_BACKSLASH.sub(r"\\", text)
+
+
+def final_of_chain(text: str) -> str:
+    """The value a chain of equalities ends with: `x = 5+5+1 = 11` -> `x = 11`, `2+3 = 5` -> `5`.
+
+    A trailing `\\approx ...` is dropped first. Lists (`a = 1, b = 2`) are left alone.
+    """
+    approx = split_top_level(text, "\\approx")
+    if len(approx) > 1:
+        exact = approx[0]
+        if not exact or is_label(exact):  # `\\approx 11`, `x \\approx 11`
+            text = f"{exact} = {approx[-1]}" if exact else approx[-1]
+        else:
+            text = exact
+    if ";" in text or len(list_items(text)) > 1:
+        return text
+    parts = split_top_level(text, "=")
+    if len(parts) < 2 or not all(parts):
+        return text
+    if len(parts) == 2:
+        constant = not any(_LETTER.search(_COMMANDS.sub(" ", part)) for part in parts)
+        return parts[1] if constant else text
+    return f"{parts[0]} = {parts[-1]}" if is_label(parts[0]) else parts[-1]
+
+
+def _unwrap_group(text: str) -> str:
+    """`{1,3}` is a TeX group around `1,3`, not a set (`\\{1,3\\}` is)."""
+    while text.startswith("{") and _matching_brackets(text).get(0) == len(text) - 1:
+        text = text[1:-1].strip()
+    return text
+
+
+def _thousands_mark(match: re.Match[str]) -> str:
+    """`,\\!` and `{,}` are a comma between digit groups; a thin space `\\,` joins them."""
+    return "," if "," in match.group(0).replace("\\,", "") else ""
+
+
+def decimal_comma(text: str) -> str | None:
+    """`1,22` and `1000,99` read with a decimal comma; None when the text is not such a number.
+
+    `1,000` was already read as one thousand by `normalize` (a comma before exactly three
+    digits, after one to three digits not starting with 0, separates thousands).
+    """
+    match = _DECIMAL_COMMA.match(text)
+    if match is None or _THOUSANDS.match(text):
+        return None
+    return f"{match.group(1)}.{match.group(2)}"
 
 
 def _space_or_row_break(match: re.Match[str]) -> str:
@@ -81,7 +146,19 @@ def _braced_fraction(match: re.Match[str]) -> str:
     return f"\\frac{numerator}{denominator}"
 
 
+def _relations(text: str) -> str:
+    """One spelling per relation and for the empty set: `>=` and `\\ge` are `\\geq`."""
+    text = re.sub(r"\\(?:le|leqslant)(?![a-zA-Z])|<=", r"\\leq ", text)
+    text = re.sub(r"\\(?:ge|geqslant)(?![a-zA-Z])|>=", r"\\geq ", text)
+    text = re.sub(r"\\(?:ne)(?![a-zA-Z])|!=", r"\\neq ", text)
+    text = re.sub(r"\\lt(?![a-zA-Z])", "<", text)
+    text = re.sub(r"\\gt(?![a-zA-Z])", ">", text)
+    return re.sub(r"\\varnothing(?![a-zA-Z])", r"\\emptyset", text)
+
+
 def _strip_fences(text: str) -> str:
+    if len(_UNESCAPED_DOLLAR.findall(text)) % 2 == 0:
+        text = _UNESCAPED_DOLLAR.sub(" ", text).strip()  # `$x$`, and `$125$ miles`
     text = _WHOLE_DOLLARS.sub("", text).strip()
     for opener, closer in _MATH_FENCES:
         if text.startswith(opener) and text.endswith(closer):
@@ -90,7 +167,9 @@ def _strip_fences(text: str) -> str:
 
 
 def _thousands(text: str) -> str:
-    text = _BRACED_COMMA.sub(",", text)
+    number, unit = split_unit(text)
+    if unit is not None:
+        return f"{_thousands(number)} {UNIT_MARKER}{{{unit}}}"
     if _THOUSANDS.match(text):
         return text.replace(",", "")
     spaced = _SPACE_THOUSANDS.sub("", text)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Extraction = Literal["anchored", "boxed", "raw"]
+Extraction = Literal["anchored", "boxed", "raw", "lenient"]
+MAX_ANCHORS = 8
+MAX_ANCHOR_CHARS = 64
 
 
 class MathOptions(BaseModel):
@@ -18,8 +20,16 @@ class MathOptions(BaseModel):
         "anchored",
         description=(
             "`anchored`: \\boxed{}, 'the answer is', 'Final Answer:', '####'; "
-            "`boxed`: only \\boxed{}; `raw`: the whole response is the answer."
+            "`boxed`: only \\boxed{}; `raw`: the whole response is the answer; `lenient`: "
+            "anchored first, else the last math environment, else a response that is one "
+            "expression (for evaluation outputs, not training)."
         ),
+    )
+    anchors: tuple[str, ...] = Field(
+        (),
+        max_length=MAX_ANCHORS,
+        description="Literal prefixes that introduce the answer on their line (`Answer:`), "
+        "looked for before the built-in anchors; the last occurrence counts.",
     )
     numeric_tolerance: float | None = Field(
         None,
@@ -34,3 +44,14 @@ class MathOptions(BaseModel):
         le=30,
         description="Deadline for judging this item, in seconds; null uses the service default.",
     )
+
+    @field_validator("anchors")
+    @classmethod
+    def _anchors_readable(cls, anchors: tuple[str, ...]) -> tuple[str, ...]:
+        for anchor in anchors:
+            if not anchor.strip() or len(anchor) > MAX_ANCHOR_CHARS or "\n" in anchor:
+                raise ValueError(
+                    f"each anchor must be 1 to {MAX_ANCHOR_CHARS} characters on one line, "
+                    'not blank (for example "Answer:")'
+                )
+        return anchors

@@ -10,6 +10,7 @@ from typing import Any
 import sympy
 from latex2sympy2_extended import latex2sympy
 from latex2sympy2_extended.latex2sympy2 import ConversionConfig
+from sympy.core.function import AppliedUndef
 
 from verifier_service.math import structure as st
 from verifier_service.math.numbers import parse_number
@@ -118,6 +119,8 @@ def _exact(value: Any) -> Any:
 
 def from_sympy(value: Any) -> st.Node:
     """A sympy object from the LaTeX parser as a structure node."""
+    if isinstance(value, sympy.MatrixExpr) and not isinstance(value, sympy.MatrixSymbol):
+        value = _matrix_value(value)
     if isinstance(value, sympy.MatrixBase):
         return st.Matrix(tuple(tuple(value.row(r)) for r in range(value.rows)))
     if isinstance(value, sympy.Tuple | tuple):
@@ -136,7 +139,18 @@ def from_sympy(value: Any) -> st.Node:
     raise ParseError(f"unsupported answer type {type(value).__name__}")
 
 
+def _matrix_value(value: Any) -> Any:
+    """`A + B` and `A B` of written matrices as the matrix they make (shapes must agree)."""
+    try:
+        return value.doit()
+    except (ValueError, TypeError, sympy.ShapeError) as error:
+        raise ParseError("matrices that cannot be combined") from error
+
+
 def _from_relation(value: Any) -> st.Node:
+    applied = value.atoms(AppliedUndef)
+    if len(applied) == 1:  # `0 < f(x) < 1` bounds the value f(x)
+        value = value.xreplace({applied.pop(): sympy.Dummy("value")})
     symbols = value.free_symbols
     if len(symbols) != 1:
         raise ParseError("an inequality in more than one variable")
@@ -155,4 +169,6 @@ def _from_set(value: Any) -> st.Node:
         return st.Union(tuple(_from_set(part) for part in value.args))
     if isinstance(value, sympy.FiniteSet):
         return st.Collection(False, tuple(from_sympy(item) for item in value.args))
+    if value is sympy.S.EmptySet:
+        return st.Collection(False, ())
     raise ParseError(f"unsupported set {type(value).__name__}")

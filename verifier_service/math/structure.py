@@ -49,7 +49,9 @@ Node = Scalar | Interval | Collection | Union | Matrix
 
 OPENERS = {"(": ")", "[": "]", "{": "}"}
 CLOSERS = frozenset(")]}")
-_LIST_CONNECTOR = re.compile(r"\\text\{\s*(?:or|and)\s*\}|\s+(?:or|and)\s+")
+_LIST_CONNECTOR = re.compile(
+    r"\\text\{\s*(?:or|and)\s*\}|\s+(?:or|and)\s+|(?<=[)\]])\s*(?:or|and)\s*(?=[(\[])"
+)
 _LONE_VARIABLE = re.compile(r"^([a-zA-Z])\s*=\s*([^=<>]+)$")
 _LONE_VARIABLE_RIGHT = re.compile(r"^([^=<>]+?)\s*=\s*([a-zA-Z])$")
 _MEMBERSHIP = re.compile(r"^[a-zA-Z]\s*\\in\s*")

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 
-TEXT_WRAPPER = r"\\(?:text|textbf|textit|mbox|mathrm|mathbf|operatorname)\s*\{([^{}]*)\}"
+TEXT_WRAPPER = (
+    r"\\(?:text|textbf|textit|textnormal|textrm|textsf|mbox|mathrm|mathbf|operatorname)"
+    r"\s*\{([^{}]*)\}"
+)
 MAX_UNIT_SCAN_CHARS = 300
 UNIT_MARKER = "\\unit"
 
@@ -18,6 +21,7 @@ _TRAILING_TEXT_UNIT = re.compile(r"\s*" + TEXT_WRAPPER + _POWER + r"\s*$")
 _TRAILING_WORD_UNIT = re.compile(
     r"(?<=[\d}).])\s+([A-Za-z][A-Za-z .]*[A-Za-z.])" + _POWER + r"\s*$"
 )
+_GLUED_AREA_UNIT = re.compile(r"(?<=\d)\s*(mm|cm|km|m|in|ft|yd|mi)\s*([\u00b2\u00b3])$")
 _PREFIX_END = re.compile(r"(?:[\d})]|\\pi|\\infty)\s*$")
 _MARKED = re.compile(r"^(.*) \\unit\{([^{}]*)\}$", re.S)
 _CONNECTORS = frozenset(
@@ -40,6 +44,10 @@ def attach_unit(text: str) -> str:
     """`5 \\text{ cm}^2` -> `5 \\unit{centimeter^2}`; text without a unit is unchanged."""
     if len(text) > MAX_UNIT_SCAN_CHARS:
         return text
+    glued = _GLUED_AREA_UNIT.search(text)
+    if glued is not None:  # `1,000.99m²`
+        power = "2" if glued.group(2) == "\u00b2" else "3"
+        return f"{text[: glued.start()]} {UNIT_MARKER}{{{_canonical([glued.group(1)], power)}}}"
     units: list[str] = []
     for _ in range(3):
         stripped, unit = _strip_one_unit(text)

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from verifier_service.math.compare import Policy
 from verifier_service.math.decision import Decision
 from verifier_service.math.extract import extract_answers
-from verifier_service.math.judge import judge_normalized, no_answer_reason, normalize_all
+from verifier_service.math.judge import (
+    judge_normalized,
+    no_answer_reason,
+    normalize_all,
+    normalize_references,
+)
 from verifier_service.math.worker import MathTask
 from verifier_service.metrics import Metrics
 from verifier_service.pool import DeadlinePool, Outcome
@@ -112,7 +117,7 @@ class MathScorer:
         self, item: MathItem, normalized_references: dict[tuple[str, ...], tuple[str, ...]]
     ) -> _Prepared:
         started = time.perf_counter()
-        answers = extract_answers(item.response, item.options.extraction)
+        answers = extract_answers(item.response, item.options.extraction, item.options.anchors)
         entry = _Prepared(item, answers[-1] if answers else None, started)
         if not answers:
             entry.decision = Decision("no_answer", no_answer_reason(item.options))
@@ -120,7 +125,8 @@ class MathScorer:
             raw_references = tuple(item.references)
             references = normalized_references.get(raw_references)
             if references is None:
-                references = normalized_references[raw_references] = normalize_all(raw_references)
+                references = normalize_references(raw_references)
+                normalized_references[raw_references] = references
             tolerance = item.options.numeric_tolerance
             entry.task = MathTask(normalize_all(answers), references, tolerance)
             entry.deadline_s = item.options.timeout_s or self._default_timeout_s

@@ -1,0 +1,105 @@
+"""`extraction: "lenient"`: answers that are not anchored, for scoring evaluation outputs.
+
+After the anchored rules find nothing, the final sentence decides: the last sentence that holds
+a number or a math environment (a closing "I hope it is correct." is skipped).
+1. Its last math environment (`$..$`, `$$..$$`, `\\(..\\)`, `\\[..\\]`), when what follows it in the
+   sentence has no number and no second thought ("or maybe", "not"). When that environment is
+   joined to the one before it by only a connector (`$3$ or $4$`), both are candidates, and the
+   item is correct only if both are.
+2. Else the value the sentence states: what follows its last "is", "are" or "=", or its only
+   number ("the probability that Alice wins is 2/3"); a sentence that negates states nothing.
+3. Else a response that is one short line with no prose ("42", "x = 5", "(1, 2)").
+"""
+
+from __future__ import annotations
+
+import re
+
+from verifier_service.math.anchors import stated_value
+
+MAX_SINGLE_EXPRESSION = 200
+_ENVIRONMENT = re.compile(
+    r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>(?:[^$\n]|\\\$)+?)(?<!\\)\$"
+    r"|\\\((?P<paren>[^\n]+?)\\\)|\\\[(?P<bracket>.+?)\\\]",
+    re.S,
+)
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
+_CONNECTOR = re.compile(r"^[\s,;/]*(?:(?:or|and|either|and/or)[\s,;/]*)?$", re.I)
+_AFTERTHOUGHT = re.compile(r"\d|\b(?:not|or|maybe|perhaps|wrong|incorrect|instead)\b", re.I)
+_PROSE = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}[\s,;:]+[A-Za-z]{2,}")
+_TEXT_COMMAND = re.compile(r"\\(?:text|textbf|mathrm|mbox|textnormal)\s*\{[^{}]*\}")
+_DIGIT = re.compile(r"\d")
+_DELIMITER = re.compile(r"(?<!\\)(?<!\d)(?<!\d )\$(?! ?\d)")
+_SCAN_CHARS = 20_000
+
+
+def lenient_answers(section: str) -> list[str]:
+    """Candidate answers of an unanchored response, the last one last; empty when none."""
+    tail = section[-_SCAN_CHARS:]
+    sentence, environments = _final_sentence(tail)
+    if environments:
+        return _final_environments(sentence, environments)
+    if not _balanced(tail):
+        return []  # a math environment left open (`$ \n 9 \n $`): where it ends is a guess
+    if sentence:
+        cleaned = sentence.strip().rstrip(".!?").strip()
+        value = stated_value(cleaned)
+        return [value] if value != cleaned or _is_expression(cleaned) else []
+    return _single_expression(section)
+
+
+def _balanced(text: str) -> bool:
+    """No math environment left open outside the matched ones (`$ \\n 9 \\n $` is one); a `$`
+    beside a number is a currency sign (`$1,000.99`, `2,74 $`)."""
+    leftover = _ENVIRONMENT.sub(" ", text)
+    return not (_DELIMITER.search(leftover) or "\\(" in leftover or "\\)" in leftover)
+
+
+def _final_sentence(text: str) -> tuple[str, list[re.Match[str]]]:
+    """The last sentence with a number or a math environment, and its environments."""
+    environments = list(_ENVIRONMENT.finditer(text))
+    inside = [(m.start(), m.end()) for m in environments]
+    ends = [m.end() for m in _SENTENCE_END.finditer(text) if not _within(m.start(), inside)]
+    bounds = list(zip([0, *ends], [*ends, len(text)], strict=True))
+    for start, end in reversed(bounds):
+        sentence = text[start:end]
+        found = list(_ENVIRONMENT.finditer(sentence))
+        if found or _DIGIT.search(sentence):
+            return sentence, found
+    return "", []
+
+
+def _within(index: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= index < end for start, end in spans)
+
+
+def _final_environments(sentence: str, environments: list[re.Match[str]]) -> list[str]:
+    last = environments[-1]
+    if _AFTERTHOUGHT.search(sentence[last.end() :]):
+        return []  # "$42$, or maybe 43": the last value is not in a math environment
+    chosen = [last]
+    for previous in reversed(environments[:-1]):
+        if not _CONNECTOR.match(sentence[previous.end() : chosen[0].start()]):
+            break
+        chosen.insert(0, previous)
+    answers = [_content(match) for match in chosen]
+    return [answer for answer in answers if answer]
+
+
+def _content(match: re.Match[str]) -> str:
+    return next(group for group in match.groups() if group is not None).strip()
+
+
+def _is_expression(text: str) -> bool:
+    text = text.strip()
+    return (
+        bool(text)
+        and len(text) <= MAX_SINGLE_EXPRESSION
+        and "\n" not in text
+        and not _PROSE.search(_TEXT_COMMAND.sub(" ", text))
+    )
+
+
+def _single_expression(section: str) -> list[str]:
+    text = section.strip()
+    return [text] if _is_expression(text) else []
