@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .PHONY: run worker test install install-bench lint typecheck validate-deploy pytest bench bench-code \
-	bench-queue bench-conversion clean
+	bench-queue bench-conversion bench-peer-math clean
 
 # With VERIFIER_REDIS_URL set, `make run` starts the API in queue mode and `make worker` one
 # worker against the same Redis (docs/queue.md).
@@ -73,6 +73,10 @@ bench-queue: install
 
 bench-conversion: install
 	$(BIN)/python benchmarks/assert_conversion.py --output benchmarks/results/assert_conversion.txt
+
+# Downloads the math-verify sdist from PyPI and replays its test suite through our HTTP API.
+bench-peer-math: install
+	$(BIN)/python benchmarks/peer_mathverify.py --output benchmarks/results/peer_mathverify.txt
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

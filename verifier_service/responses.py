@@ -27,17 +27,21 @@ _NEXT_TURN = re.compile(r"(?:<\|im_start\|>|<\|start_header_id\|>)[a-z]*(?:<\|en
 
 
 def strip_special_tokens(response: str) -> str:
-    """The response without the special tokens (and the next turn's header) at its end."""
+    """The response without the special tokens (and the next turn's header) at its end; a
+    response that ends with none is returned unchanged (trailing newlines included)."""
     text = response.rstrip()
+    stripped = False
     while True:
         token = next((t for t in SPECIAL_TOKENS if text.endswith(t)), None)
-        if token is not None:
-            text = text[: -len(token)].rstrip()
-            continue
         header = _NEXT_TURN.search(text[-64:])
-        if header is None:
-            return text
-        text = text[: len(text) - len(header.group(0))].rstrip()
+        if token is not None:
+            text = text[: -len(token)]
+        elif header is not None:
+            text = text[: len(text) - len(header.group(0))]
+        else:
+            return text if stripped else response
+        text = text.rstrip()
+        stripped = True
 
 
 def final_section(response: str) -> str | None:

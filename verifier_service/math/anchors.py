@@ -21,6 +21,7 @@ _MATH_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
 _MATH_SPAN = re.compile(r"\$\$.*?\$\$|\$.*?\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
 _NEGATION = re.compile(r"\b(?:not|no|never|cannot|isn't|aren't|wrong|incorrect)\b|n't\b", re.I)
+_FINAL_ANSWER = re.compile(r"final answer", re.I)
 _HEDGE = re.compile(r"\b(?:maybe|perhaps|possibly|might|not sure|unsure|guess)\b", re.I)
 _STATES = re.compile(r"(?:^|\s)(?:is|are|equals|=|be|it's|it is)\s", re.I)
 _NUMBER = re.compile(r"(?<![\w.])[+-]?\d+(?:[.,]\d+)*(?![\w.])")
@@ -43,8 +44,10 @@ def anchored_answer(text: str) -> str | None:
 def final_answer_after(text: str, start: int) -> str | None:
     """The answer of a "Final Answer: ..." statement made after `start` (after the last box:
     "\\boxed{200} ... \\boxed{255} ... Final Answer: The final answer is $10,455$")."""
-    index = text.lower().rfind("final answer", start)
-    return anchored_answer(text[index:]) if index >= 0 else None
+    last = None
+    for last in _FINAL_ANSWER.finditer(text, start):
+        pass
+    return anchored_answer(text[last.start() :]) if last is not None else None
 
 
 def custom_anchored_answer(text: str, anchors: Sequence[str]) -> str | None:

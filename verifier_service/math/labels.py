@@ -47,6 +47,8 @@ class Labelled:
 
 def labelled(text: str) -> Labelled | None:
     """The labels and values of a labelled answer, or None when it is not one."""
+    if "=" not in text:
+        return None
     groups = split_top_level(text, ";") if ";" in text else [text]
     parsed = [_group(group) for group in groups]
     first = parsed[0]

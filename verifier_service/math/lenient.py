@@ -60,6 +60,8 @@ def _final_sentence(text: str) -> tuple[str, list[re.Match[str]]]:
     environments = list(_ENVIRONMENT.finditer(text))
     inside = [(m.start(), m.end()) for m in environments]
     ends = [m.end() for m in _SENTENCE_END.finditer(text) if not _within(m.start(), inside)]
+    ends += [m.end() for m in environments if _ends_display_sentence(text, m)]
+    ends.sort()
     bounds = list(zip([0, *ends], [*ends, len(text)], strict=True))
     for start, end in reversed(bounds):
         sentence = text[start:end]
@@ -67,6 +69,13 @@ def _final_sentence(text: str) -> tuple[str, list[re.Match[str]]]:
         if found or _DIGIT.search(sentence):
             return sentence, found
     return "", []
+
+
+def _ends_display_sentence(text: str, environment: re.Match[str]) -> bool:
+    """A displayed formula followed by a capital letter ends its sentence (`$$..$$ Therefore`)."""
+    displayed = environment.group("display") or environment.group("bracket")
+    following = text[environment.end() : environment.end() + 8].lstrip()
+    return displayed is not None and following[:1].isupper()
 
 
 def _within(index: int, spans: list[tuple[int, int]]) -> bool:

@@ -53,6 +53,7 @@ _MATH_FENCES = (("\\(", "\\)"), ("\\[", "\\]"))
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 _DOUBLED_BACKSLASH = re.compile(r"\\\\(?=[a-zA-Z{}()\[\]%,!])")
 _LETTER = re.compile(r"[A-Za-z]")
+_RELATION_HINT = re.compile(r"[<>=]|\\[lgnv]")
 _COMMANDS = re.compile(r"\\[A-Za-z]+")
 
 
@@ -93,14 +94,16 @@ def final_of_chain(text: str) -> str:
 
     A trailing `\\approx ...` is dropped first. Lists (`a = 1, b = 2`) are left alone.
     """
-    approx = split_top_level(text, "\\approx")
+    if "=" not in text and "\\approx" not in text:
+        return text
+    approx = split_top_level(text, "\\approx") if "\\approx" in text else [text]
     if len(approx) > 1:
         exact = approx[0]
         if not exact or is_label(exact):  # `\\approx 11`, `x \\approx 11`
             text = f"{exact} = {approx[-1]}" if exact else approx[-1]
         else:
             text = exact
-    if ";" in text or len(list_items(text)) > 1:
+    if "=" not in text or ";" in text or len(list_items(text)) > 1:
         return text
     parts = split_top_level(text, "=")
     if len(parts) < 2 or not all(parts):
@@ -148,6 +151,8 @@ def _braced_fraction(match: re.Match[str]) -> str:
 
 def _relations(text: str) -> str:
     """One spelling per relation and for the empty set: `>=` and `\\ge` are `\\geq`."""
+    if not _RELATION_HINT.search(text):
+        return text
     text = re.sub(r"\\(?:le|leqslant)(?![a-zA-Z])|<=", r"\\leq ", text)
     text = re.sub(r"\\(?:ge|geqslant)(?![a-zA-Z])|>=", r"\\geq ", text)
     text = re.sub(r"\\(?:ne)(?![a-zA-Z])|!=", r"\\neq ", text)
