@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import math
 import subprocess
 import sys
 import tarfile
@@ -91,8 +92,10 @@ class Outcome:
 def fetch_sdist(version: str, directory: Path) -> Path:
     """Download and unpack the `math-verify` sdist; the path of its `tests/` folder."""
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:"]
-        + [f"math-verify=={version}", "--dest", str(directory)],
+        [
+            *(sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"),
+            *("--no-binary", ":all:", f"math-verify=={version}", "--dest", str(directory)),
+        ],
         check=True,
     )
     archive = next(directory.glob("math_verify-*.tar.gz"))
@@ -155,9 +158,28 @@ def _parametrize(decorator: ast.expr) -> tuple[list[str], list[tuple[Any, ...]]]
         return None
     try:
         rows = ast.literal_eval(rows_node)
-    except ValueError:  # rows built by expressions (f-strings of math.sqrt): evaluate them
-        rows = eval(compile(ast.Expression(rows_node), "<peer>", "eval"), {"math": __import__("math")})  # noqa: S307
+    except ValueError:  # rows built by f-strings of math functions (`f"{math.sqrt(17):.15f}"`)
+        rows = _evaluate_formatted(rows_node)
     return names, [tuple(row) for row in rows]
+
+
+_SAFE_NODES = (
+    *(ast.Expression, ast.List, ast.Tuple, ast.Constant, ast.JoinedStr, ast.FormattedValue),
+    *(ast.Call, ast.Attribute, ast.Name, ast.Load, ast.UnaryOp, ast.USub),
+)
+
+
+def _evaluate_formatted(node: ast.expr) -> Any:
+    """Literals, f-strings and `math.<function>(literal)` calls only; anything else refused."""
+    tree = ast.Expression(node)
+    for child in ast.walk(tree):
+        if not isinstance(child, _SAFE_NODES):
+            raise ValueError(f"unexpected expression in a peer test table: {ast.dump(child)}")
+        if isinstance(child, ast.Name) and child.id != "math":
+            raise ValueError(f"unexpected name in a peer test table: {child.id}")
+        if isinstance(child, ast.Attribute) and not isinstance(child.value, ast.Name):
+            raise ValueError("unexpected attribute in a peer test table")
+    return eval(compile(tree, "<peer test table>", "eval"), {"__builtins__": {}, "math": math})
 
 
 def _inline_cases(file: str, function: ast.FunctionDef) -> Iterator[PeerCase]:
@@ -175,9 +197,7 @@ def _inline_cases(file: str, function: ast.FunctionDef) -> Iterator[PeerCase]:
             k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg in OPTION_COLUMNS
         }
         expected = ast.literal_eval(node.comparators[0])
-        yield PeerCase(
-            file, function.name, gold, pred, bool(expected), options
-        )
+        yield PeerCase(file, function.name, gold, pred, bool(expected), options)
 
 
 def _name(node: ast.expr) -> str:
@@ -201,9 +221,8 @@ def replay(base_url: str, cases: Sequence[PeerCase]) -> list[Outcome]:
                 response = client.post("/v1/verify", json={"items": items})
                 response.raise_for_status()
                 for case, result in zip(batch, response.json()["results"], strict=True):
-                    outcomes.append(
-                        Outcome(case, mode, result["verdict"], result["reason"], result["extracted"])
-                    )
+                    verdict, reason = result["verdict"], result["reason"]
+                    outcomes.append(Outcome(case, mode, verdict, reason, result["extracted"]))
     return outcomes
 
 
@@ -235,13 +254,15 @@ def report(cases: Sequence[PeerCase], outcomes: Sequence[Outcome], out: Output) 
 def _mode_report(mode: str, outcomes: Sequence[Outcome], out: Output) -> None:
     agreed = sum(o.agrees for o in outcomes)
     out()
-    out(f"## extraction: {mode}: {agreed} of {len(outcomes)} agree ({_percent(agreed, len(outcomes))})")
+    share = _percent(agreed, len(outcomes))
+    out(f"## extraction: {mode}: {agreed} of {len(outcomes)} agree ({share})")
     if mode == "anchored":
         anchored = [o for o in outcomes if o.verdict != "no_answer" or not o.case.expected]
         anchored_agreed = sum(o.agrees for o in anchored)
+        unanchored = len(outcomes) - len(anchored)
         out(
-            f"   cases with an answer we could extract (or expected wrong): {anchored_agreed} of "
-            f"{len(anchored)} agree; {len(outcomes) - len(anchored)} expected correct have no anchor"
+            f"   cases with an answer we could extract (or expected wrong): {anchored_agreed} "
+            f"of {len(anchored)} agree; {unanchored} expected correct have no anchor"
         )
     by_file: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
@@ -249,12 +270,13 @@ def _mode_report(mode: str, outcomes: Sequence[Outcome], out: Output) -> None:
     for file, group in sorted(by_file.items()):
         out(f"   {file:28s} {sum(o.agrees for o in group):4d} / {len(group):4d}")
     false_correct = [o for o in outcomes if o.correct and not o.case.expected]
-    out(f"   false \"correct\": {len(false_correct)}")
+    out(f'   false "correct": {len(false_correct)}')
     _list(false_correct, out)
     wrong = [o for o in outcomes if not o.agrees and o.case.expected]
     if mode == "anchored":
         wrong = [o for o in wrong if o.verdict != "no_answer"]
-    out(f"   false \"wrong\" (expected correct{', excluding no anchor' if mode == 'anchored' else ''}): {len(wrong)}")
+    excluding = ", excluding no anchor" if mode == "anchored" else ""
+    out(f'   false "wrong" (expected correct{excluding}): {len(wrong)}')
     _list(wrong, out)
 
 

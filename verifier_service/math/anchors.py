@@ -44,10 +44,8 @@ def anchored_answer(text: str) -> str | None:
 def final_answer_after(text: str, start: int) -> str | None:
     """The answer of a "Final Answer: ..." statement made after `start` (after the last box:
     "\\boxed{200} ... \\boxed{255} ... Final Answer: The final answer is $10,455$")."""
-    last = None
-    for last in _FINAL_ANSWER.finditer(text, start):
-        pass
-    return anchored_answer(text[last.start() :]) if last is not None else None
+    statements = [match.start() for match in _FINAL_ANSWER.finditer(text, start)]
+    return anchored_answer(text[statements[-1] :]) if statements else None
 
 
 def custom_anchored_answer(text: str, anchors: Sequence[str]) -> str | None:

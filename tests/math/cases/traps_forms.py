@@ -175,6 +175,7 @@ CASES: list[Case] = [
     Case("Final answer: B is incorrect, so C.", "B", "wrong", "B is rejected"),
     Case("Final answer: Option B is wrong.", "B", "wrong", "B is rejected"),
     Case("The correct option is (B) or (C).", "B", "wrong"),
+    Case("The answer is B. Or D.", "B", "wrong", "a second option after the full stop"),
     Case("The answer is A or B.", "A", "wrong"),
     Case(r"\boxed{C \text{ and } D}", "C", "wrong"),
     Case("The answer is not B.", "B", "wrong"),
