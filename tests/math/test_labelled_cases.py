@@ -20,6 +20,7 @@ from tests.math.cases import (
     real_forms,
     real_forms_more,
     traps,
+    traps_forms,
 )
 from verifier_service.math.judge import judge_response
 from verifier_service.math.options import MathOptions
@@ -38,6 +39,7 @@ CATEGORIES: dict[str, list[Case]] = {
     "degenerate": degenerate.CASES,
     "real_forms": real_forms.CASES,
     "real_forms_more": real_forms_more.CASES,
+    "traps_forms": traps_forms.CASES,
 }
 
 LABELLED: list[tuple[str, Case]] = [

@@ -1,9 +1,11 @@
 """Answers stated after an anchor: "the answer is X", "Final Answer: X", `#### X`, or a
 caller's own prefixes (`options.anchors`).
 
-The answer runs to the end of its sentence (or line). When that sentence is prose ("The volume
-of $ABCD$ is 120"), the value it states is taken: what follows its last "is", "are" or "=", or
-its only number. A sentence that negates ("is not 5") is kept whole, so it matches nothing.
+The answer runs to the end of its sentence (or line), and stops before a reason or side
+remark ("10, since ..."). A tail that opens with math spans joined by connectors gives them all
+(`$12$ and $13$`), unless the sentence goes on to make them conditional ("$5$ if n is odd").
+A prose tail gives the value it states (statements.py). A next sentence that opens with a
+second thought ("Or D.", "Maybe 6.") withdraws the answer.
 """
 
 from __future__ import annotations
@@ -11,24 +13,31 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from verifier_service.math.statements import (
+    MATH_DELIMITERS,
+    MATH_SPAN,
+    QUALIFIER,
+    doubts,
+    is_prose,
+    main_clause,
+    stated_value,
+)
+
 _ANCHOR = re.compile(
     r"(?:\banswers?\b[ \t]*(?:is|are|:|=)|\banswer\b[ \t]*\*\*[ \t]*:|####"
-    r"|\b(?:solution|option|choice)[ \t]+is\b(?=[ \t:]*\(?[A-J]\)?(?![A-Za-z0-9])))",
+    r"|\b(?:solution|option|choice)[ \t]+is\b(?=[ \t:*]*\(?[A-J]\)?(?![A-Za-z0-9])))",
     re.I,
 )
+# "Final Answer: ..." as a statement of its own: MATH's capitalised format, or a line of its
+# own ("To double-check the final answer: ..." is neither).
+_FINAL_ANSWER = re.compile(r"\bFinal Answer\b|(?im:^[ \t*#>_-]*final answer\b)")
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|\n")
-_MATH_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
-_MATH_SPAN = re.compile(r"\$\$.*?\$\$|\$.*?\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
-_PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
-_NEGATION = re.compile(r"\b(?:not|no|never|cannot|isn't|aren't|wrong|incorrect)\b|n't\b", re.I)
-_FINAL_ANSWER = re.compile(r"final answer", re.I)
-_HEDGE = re.compile(r"\b(?:maybe|perhaps|possibly|might|not sure|unsure|guess)\b", re.I)
-_STATES = re.compile(r"(?:^|\s)(?:is|are|equals|=|be|it's|it is)\s", re.I)
-_NUMBER = re.compile(r"(?<![\w.])[+-]?\d+(?:[.,]\d+)*(?![\w.])")
-_DISCOURSE = re.compile(r"^(?:so|thus|hence|therefore|then|finally)\b,?\s*", re.I)
-MAX_ANCHOR_TAIL = 2000
+_SECOND_THOUGHT = re.compile(r"^\s*(?:or|maybe|perhaps|actually|wait|alternatively)\b", re.I)
+_BOLD = re.compile(r"\*\*|__")
 _QUOTES = re.compile(r'^(?:\\?["\'`]|``)+')
-_SPAN_CONNECTOR = re.compile(r"\s*(?:,|;|\band\b|\bor\b)\s*(?=\$|\\\(|\\\[)")
+_SPAN_CONNECTOR = re.compile(r"\s*(?:,|\band\b|\bor\b)\s*(?=\$|\\\(|\\\[)")
+_VALUE = re.compile(r"[\d\\$]|^\(?[A-J]\)?$|(?<![A-Za-z])[A-J](?![A-Za-z])")
+MAX_ANCHOR_TAIL = 2000
 
 
 def anchored_answer(text: str) -> str | None:
@@ -42,94 +51,75 @@ def anchored_answer(text: str) -> str | None:
 
 
 def final_answer_after(text: str, start: int) -> str | None:
-    """The answer of a "Final Answer: ..." statement made after `start` (after the last box:
-    "\\boxed{200} ... \\boxed{255} ... Final Answer: The final answer is $10,455$")."""
+    """The answer of a "Final Answer: ..." line after `start` (after the last box:
+    "\\boxed{200} ... \\boxed{255} ... Final Answer: The final answer is $10,455$"), when it
+    states a value; "Final answer: see above." does not."""
     statements = [match.start() for match in _FINAL_ANSWER.finditer(text, start)]
-    return anchored_answer(text[statements[-1] :]) if statements else None
+    if not statements:
+        return None
+    answer = anchored_answer(text[statements[-1] :])
+    return answer if answer and _VALUE.search(answer) else None
 
 
 def custom_anchored_answer(text: str, anchors: Sequence[str]) -> str | None:
-    """The rest of the line after the last occurrence of any of `anchors` (literal prefixes)."""
-    best = max((text.rfind(anchor), anchor) for anchor in anchors)
-    start, anchor = best
+    """The rest of the line after the last occurrence of any of `anchors` (literal prefixes);
+    None when that line is prose with no value ("Answer: We compute step by step.")."""
+    start, anchor = max((text.rfind(anchor), anchor) for anchor in anchors)
     if start < 0:
         return None
     tail = text[start + len(anchor) : start + len(anchor) + MAX_ANCHOR_TAIL]
     line_end = tail.find("\n")
-    line = tail if line_end < 0 else tail[:line_end]
-    return clean_tail(line) or None
+    answer = clean_tail(tail if line_end < 0 else tail[:line_end])
+    if not answer or (is_prose(answer) and not _VALUE.search(answer)):
+        return None
+    return answer
 
 
 def clean_tail(tail: str) -> str:
-    """The answer at the start of an anchor's tail: a math span, or its sentence."""
+    """The answer at the start of an anchor's tail ("" when a second thought withdraws it)."""
     tail = _QUOTES.sub("", tail.lstrip(" \t:*").lstrip())
-    spans = _leading_spans(tail)
-    if spans:
-        return ", ".join(spans)
     sentence = _first_sentence(tail)
-    answer = sentence.strip().strip("*").strip().rstrip(".,;:").strip()
-    return stated_value(answer)
+    if _SECOND_THOUGHT.match(tail[len(sentence) :].lstrip(" .")):
+        return ""
+    spans, rest = _leading_spans(tail)
+    if spans:
+        remark = main_clause(rest.split("\n", 1)[0])
+        return sentence if QUALIFIER.search(remark) or doubts(remark) else ", ".join(spans)
+    answer = _BOLD.sub("", sentence).strip().rstrip(".,;:").strip()
+    if is_prose(answer) and not answer[:1].isdigit():
+        return stated_value(answer)
+    leading = main_clause(answer)
+    return leading if not doubts(leading) else answer
 
 
-def _leading_spans(tail: str) -> list[str]:
+def _leading_spans(tail: str) -> tuple[list[str], str]:
     """`$12$ and $13$` at the start of a tail: each math span joined to the one before by only
-    a connector; empty when the tail does not start with a math span."""
+    a connector, and the text after them; no spans when the tail does not open with one."""
     found: list[str] = []
     index = 0
     while True:
-        opened = next(((o, c) for o, c in _MATH_DELIMITERS if tail.startswith(o, index)), None)
+        opened = next(((o, c) for o, c in MATH_DELIMITERS if tail.startswith(o, index)), None)
         if opened is None:
-            return found
+            return found, tail[index:]
         opener, closer = opened
         end = _unescaped(tail, closer, index + len(opener))
         if end < 0:
-            return found
+            return found, tail[index:]
         found.append(tail[index + len(opener) : end].strip())
-        connector = _SPAN_CONNECTOR.match(tail, end + len(closer))
+        after = end + len(closer)
+        connector = _SPAN_CONNECTOR.match(tail, after)
         if connector is None or not found[-1]:
-            return found
+            return found, tail[after:]
         index = connector.end()
 
 
 def _first_sentence(tail: str) -> str:
     """Up to the first full stop or line break outside a math span."""
-    spans = [(m.start(), m.end()) for m in _MATH_SPAN.finditer(tail, 0, 2 * MAX_ANCHOR_TAIL)]
+    spans = [(m.start(), m.end()) for m in MATH_SPAN.finditer(tail, 0, 2 * MAX_ANCHOR_TAIL)]
     for end in _SENTENCE_END.finditer(tail):
         if not any(start < end.start() < stop for start, stop in spans):
             return tail[: end.start()]
     return tail
-
-
-def stated_value(sentence: str) -> str:
-    """The value a prose sentence states; any other text unchanged."""
-    sentence = _DISCOURSE.sub("", sentence)
-    outside = _MATH_SPAN.sub(" ", sentence)
-    if len(_PROSE_WORD.findall(outside)) < 2 or _HEDGE.search(outside):
-        return sentence
-    stated = list(_STATES.finditer(sentence))
-    if stated:
-        rest = sentence[stated[-1].end() :].strip()
-        rest_outside = _MATH_SPAN.sub(" ", rest)
-        if _NEGATION.search(rest_outside):
-            return sentence  # "... is not 5"
-        if rest and len(_PROSE_WORD.findall(rest_outside)) <= 1:
-            return _unwrap_math(rest)
-    if _NEGATION.search(outside):
-        return sentence
-    spans: list[str] = _MATH_SPAN.findall(sentence)
-    numbers: list[str] = _NUMBER.findall(outside)
-    if len(spans) == 1 and not numbers:
-        return _unwrap_math(spans[0])
-    if len(numbers) == 1 and not spans:
-        return numbers[0]
-    return sentence
-
-
-def _unwrap_math(text: str) -> str:
-    for opener, closer in _MATH_DELIMITERS:
-        if text.startswith(opener) and text.endswith(closer) and len(text) > 2 * len(opener):
-            return text[len(opener) : -len(closer)].strip()
-    return text
 
 
 def _unescaped(text: str, delimiter: str, start: int) -> int:

@@ -33,6 +33,13 @@ _LIST_GAP_WORDS = re.compile(
     r"\\(?:text|mathrm|textnormal)\s*\{\s*(?:and|or)?\s*\}|\\q?quad|\b(?:and|or)\b"
 )
 
+_GAP_LABEL = re.compile(r"(?<![A-Za-z])[A-Za-z](?:_\{?\w+\}?)?\s*=\s*(?=[$\\]|$)")
+# The next part of a multi-part question: `(b)`, `b)`, `(ii)`, `Part 2`, `**(c)**`.
+_PART = re.compile(
+    r"(?:^|[\n.;:*]\s*)(?:\(?[a-h]\)|\(?(?:i|ii|iii|iv|v|vi)\))[\s:.*]"
+    r"|\bpart\s*\(?(?:[a-h]|\d|i|ii|iii|iv)\)?(?![A-Za-z0-9])",
+    re.I,
+)
 _UNIT_THEN_CONNECTOR = re.compile(r"^[\s$.,]*(?:[A-Za-z]+[\s.]+){1,2}(?:and|or)[\s$,]*$")
 
 
@@ -55,7 +62,7 @@ def extract_answers(
         if stated:
             return [stated]
     if boxes or mode == "boxed":
-        return [content for content, _, _ in boxes]
+        return joined_boxes(section, boxes)
     anchored = anchored_answer(section)
     if anchored:
         return [anchored]
@@ -65,23 +72,31 @@ def extract_answers(
 def reference_answer(reference: str) -> str:
     """A reference's answer: its boxes when it is a solution, its anchored answer, or itself.
 
-    Several boxes are one answer when only list punctuation separates them
-    (`\\boxed{2}, \\boxed{3}`); otherwise the last box is the reference's answer.
+    Boxes that list one answer are joined (`joined_boxes`); otherwise the last box is the
+    reference's answer.
     """
     boxes = _boxes(reference)
     if boxes:
-        if all(
-            _is_list_gap(reference[end:start]) for (_, _, end), (_, start, _) in pairwise(boxes)
-        ):
-            return ", ".join(dict.fromkeys(content for content, _, _ in boxes))
-        return boxes[-1][0]
+        return joined_boxes(reference, boxes)[-1]
     anchored = anchored_answer(reference)
     return anchored if anchored else reference
 
 
+def joined_boxes(text: str, boxes: list[tuple[str, int, int]]) -> list[str]:
+    """The boxes' contents, as one answer when together they list it: every gap between two
+    boxes is list punctuation, a label (`$ or $x = `), a unit word and a connector, or the
+    start of the next part of the question (`(b)`). Otherwise each box is its own candidate."""
+    contents = [content for content, _, _ in boxes]
+    gaps = [text[end:start] for (_, _, end), (_, start, _) in pairwise(boxes)]
+    if gaps and all(_is_list_gap(gap) or _PART.search(gap) for gap in gaps):
+        return [", ".join(dict.fromkeys(contents))]
+    return contents
+
+
 def _is_list_gap(gap: str) -> bool:
     """Only list punctuation, or a unit word or two and then a connector (`\\boxed{1} papers
-    and \\boxed{2} bins`)."""
+    and \\boxed{2} bins`), once labels before the next box are set aside."""
+    gap = _GAP_LABEL.sub(" ", gap)
     rest = _LIST_GAP_WORDS.sub(" ", gap)
     return not re.search(r"[A-Za-z0-9]", rest) or _UNIT_THEN_CONNECTOR.match(gap) is not None
 

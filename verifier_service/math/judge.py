@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from verifier_service.math import guards
+from verifier_service.math.choices import CHOICE_REFERENCE, chosen_letter
 from verifier_service.math.compare import Policy, nodes_equal, rationals_equal, rounding_digits
 from verifier_service.math.decision import Decision
 from verifier_service.math.extract import extract_answers, reference_answer
-from verifier_service.math.forms import CHOICE_REFERENCE, chosen_letter, clock_time, same_time
+from verifier_service.math.forms import clock_time, same_time
 from verifier_service.math.labels import Labelled, bare_as_tuple, has_free_letters, labelled
 from verifier_service.math.normalize import decimal_comma, normalize, unwrap_text
 from verifier_service.math.numbers import ExactNumber, parse_number
@@ -86,15 +87,7 @@ def judge_normalized(
         return Decision("invalid_reference", "the reference is empty")
     if len(answers) > MAX_DISTINCT_ANSWERS:
         return Decision("wrong", f"boxes {len(answers)} different answers")
-    decision = _each_answer(answers, valid, policy, deep=deep)
-    if decision is None or decision.verdict != "wrong" or len(answers) == 1:
-        return decision
-    together = _against_references(", ".join(answers), valid, policy, deep=deep)
-    if together is None:
-        return None
-    if together.equal:
-        return Decision("correct", f"the {len(answers)} boxes together: {together.rule}")
-    return decision
+    return _each_answer(answers, valid, policy, deep=deep)
 
 
 def _each_answer(
@@ -158,17 +151,17 @@ def compare_pair(answer: str, reference: str, policy: Policy, *, deep: bool) -> 
     by_labels = _labelled_outcome(answer, reference, policy, deep=deep)
     if by_labels is None or by_labels.equal or by_labels.rule.startswith("labelled: "):
         return by_labels
-    answer_number, reference_number = _number(answer), _number(reference)
+    answer_number, reference_number = _number(answer), _number(reference, reference=True)
     if answer_number is not None and reference_number is not None:
         return _numbers_outcome(answer_number, reference_number, policy)
     return _parsed_outcome(answer, reference, policy) if deep else None
 
 
-def _number(text: str) -> ExactNumber | None:
+def _number(text: str, *, reference: bool = False) -> ExactNumber | None:
     """A plain number, `1,22` read with a decimal comma too (a list `1, 22` has a space)."""
     number = parse_number(text)
     if number is None:
-        european = decimal_comma(text)
+        european = decimal_comma(text, reference=reference)
         number = parse_number(european) if european else None
     return number
 
@@ -211,7 +204,8 @@ def _labelled_outcome(
 
 def _as_labelled_row(bare: str, other: Labelled) -> str:
     """A bare list against one row of several labels reads as that row's tuple."""
-    return bare_as_tuple(bare) if len(other.labels) > 1 and len(other.rows) == 1 else bare
+    one_row = len(other.labels) > 1 and len(other.rows) == 1 and not other.roots
+    return bare_as_tuple(bare) if one_row else bare
 
 
 def _labels_final(equal: bool, rule: str, answer: str, reference: str) -> PairOutcome:

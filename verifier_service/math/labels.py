@@ -28,6 +28,12 @@ _LABEL = re.compile(rf"^{_DECORATED}(?:\s*:\s*{_DECORATED})*$")
 _NAME_TUPLE = re.compile(rf"^\(\s*{_NAME}(?:\s*,\s*{_NAME})+\s*\)$")
 _SUBSCRIPT_BRACES = re.compile(r"_\{([A-Za-z0-9])\}")
 _FUNCTION_LABEL = re.compile(r"^([A-Za-z])\s*\(")
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
+_CONSTANT_COMMANDS = frozenset(
+    {"frac", "dfrac", "tfrac", "sqrt", "pi", "cdot", "times", "div", "pm", "mp", "infty", "circ"}
+)
+# Roots named by index (`x_1, x_2`, `r_1, r_2`, `z_1, z_2`) are unordered: the index only counts.
+_ROOT_LABEL = re.compile(r"^([xrz])_(\d)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +43,19 @@ class Labelled:
     labels: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
+    @property
+    def roots(self) -> bool:
+        """`x_1 = 2, x_2 = 3`: the roots of one equation, in no particular order."""
+        bases = {m.group(1) if m else None for m in map(_ROOT_LABEL.match, self.labels)}
+        return (
+            len(self.labels) > 1 and len(self.rows) == 1 and len(bases) == 1 and None not in bases
+        )
+
     def text(self, order: tuple[str, ...] | None = None) -> str:
-        """The values as answer text: a value, a tuple `(4, 5)`, or a list of tuples."""
+        """The values as answer text: a value, a tuple `(4, 5)`, a list of tuples, or the bare
+        list `2, 3` of unordered roots."""
+        if self.roots:
+            return ", ".join(self.rows[0])
         columns = [self.labels.index(label) for label in order or self.labels]
         rows = [[row[column] for column in columns] for row in self.rows]
         written = [row[0] if len(row) == 1 else f"({', '.join(row)})" for row in rows]
@@ -53,8 +70,24 @@ def labelled(text: str) -> Labelled | None:
     parsed = [_group(group) for group in groups]
     first = parsed[0]
     if first is None or any(group is None or group[0] != first[0] for group in parsed):
-        return None
+        return _tuple_label_rows(text)
     return Labelled(first[0], tuple(group[1] for group in parsed if group is not None))
+
+
+def _tuple_label_rows(text: str) -> Labelled | None:
+    """`(p, q) = (5, 2), (7, 2)`: one tuple label over several solution tuples."""
+    items = list_items(text)
+    head = _labelled_item(items[0]) if len(items) > 1 else None
+    if head is None or len(head[0]) < 2 or len(items) > MAX_LABELS:
+        return None
+    rows = [tuple(head[1])]
+    for item in items[1:]:
+        shape = bracket_shape(item)
+        values = split_top_level(shape[1], ",") if shape and shape[0] == "(" else []
+        if len(values) != len(head[0]) or not all(values):
+            return None
+        rows.append(tuple(values))
+    return Labelled(tuple(head[0]), tuple(rows))
 
 
 def is_label(text: str) -> bool:
@@ -113,6 +146,14 @@ def _defines_itself(label: str, value: str) -> bool:
 
 def _canonical(label: str) -> str:
     return _SUBSCRIPT_BRACES.sub(r"_\1", "".join(label.split())).casefold()
+
+
+def is_constant_text(text: str) -> bool:
+    """Whether a value is written with numbers and arithmetic only (`\\frac{1}{2}`, `3\\sqrt2`):
+    no letter and no command but fractions, roots, pi and operators (`\\cos\\theta` is not)."""
+    if any(command not in _CONSTANT_COMMANDS for command in _COMMAND.findall(text)):
+        return False
+    return re.search(r"[A-Za-z]", _COMMAND.sub(" ", text)) is None
 
 
 def has_free_letters(text: str) -> bool:

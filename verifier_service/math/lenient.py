@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from verifier_service.math.anchors import stated_value
+from verifier_service.math.statements import DOUBT, conclusion, main_clause, stated_value
 
 MAX_SINGLE_EXPRESSION = 200
 _ENVIRONMENT = re.compile(
@@ -25,7 +25,7 @@ _ENVIRONMENT = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
 _CONNECTOR = re.compile(r"^[\s,;/]*(?:(?:or|and|either|and/or)[\s,;/]*)?$", re.I)
-_AFTERTHOUGHT = re.compile(r"\d|\b(?:not|or|maybe|perhaps|wrong|incorrect|instead)\b", re.I)
+_COMPARISON = re.compile(r"\b(?:than|instead|versus|vs)\b", re.I)
 _PROSE = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}[\s,;:]+[A-Za-z]{2,}")
 _TEXT_COMMAND = re.compile(r"\\(?:text|textbf|mathrm|mbox|textnormal)\s*\{[^{}]*\}")
 _DIGIT = re.compile(r"\d")
@@ -37,8 +37,13 @@ def lenient_answers(section: str) -> list[str]:
     """Candidate answers of an unanchored response, the last one last; empty when none."""
     tail = section[-_SCAN_CHARS:]
     sentence, environments = _final_sentence(tail)
+    concluded = conclusion(sentence)  # a run-on sentence: from its last "Therefore" on
+    if concluded != sentence:
+        sentence, environments = concluded, list(_ENVIRONMENT.finditer(concluded))
     if environments:
-        return _final_environments(sentence, environments)
+        clause = main_clause(sentence)  # "$\\frac13$, which is less than $\\frac12$"
+        kept = [m for m in environments if m.end() <= len(clause)]
+        return _final_environments(clause, kept) if kept else []
     if not _balanced(tail):
         return []  # a math environment left open (`$ \n 9 \n $`): where it ends is a guess
     if sentence:
@@ -84,8 +89,11 @@ def _within(index: int, spans: list[tuple[int, int]]) -> bool:
 
 def _final_environments(sentence: str, environments: list[re.Match[str]]) -> list[str]:
     last = environments[-1]
-    if _AFTERTHOUGHT.search(sentence[last.end() :]):
-        return []  # "$42$, or maybe 43": the last value is not in a math environment
+    if _DIGIT.search(sentence[last.end() :]):
+        return []  # "$42$, or 43": the last value is not in a math environment
+    words = _ENVIRONMENT.sub(" ", sentence)
+    if DOUBT.search(words) or _COMPARISON.search(words):
+        return []  # "We reject $x = 4$", "$\\frac13$, which is less than $\\frac12$"
     chosen = [last]
     for previous in reversed(environments[:-1]):
         if not _CONNECTOR.match(sentence[previous.end() : chosen[0].start()]):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from verifier_service.math.labels import is_label
+from verifier_service.math.labels import is_constant_text, is_label
 from verifier_service.math.structure import list_items, split_top_level
 from verifier_service.math.units import TEXT_WRAPPER, UNIT_MARKER, attach_unit, split_unit
 
@@ -52,9 +52,7 @@ _WHOLE_DOLLARS = re.compile(r"^\$+|\$+$")
 _MATH_FENCES = (("\\(", "\\)"), ("\\[", "\\]"))
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 _DOUBLED_BACKSLASH = re.compile(r"\\\\(?=[a-zA-Z{}()\[\]%,!])")
-_LETTER = re.compile(r"[A-Za-z]")
 _RELATION_HINT = re.compile(r"[<>=]|\\[lgnv]")
-_COMMANDS = re.compile(r"\\[A-Za-z]+")
 
 
 def normalize(text: str) -> str:
@@ -109,8 +107,7 @@ def final_of_chain(text: str) -> str:
     if len(parts) < 2 or not all(parts):
         return text
     if len(parts) == 2:
-        constant = not any(_LETTER.search(_COMMANDS.sub(" ", part)) for part in parts)
-        return parts[1] if constant else text
+        return parts[1] if all(is_constant_text(part) for part in parts) else text
     return f"{parts[0]} = {parts[-1]}" if is_label(parts[0]) else parts[-1]
 
 
@@ -126,16 +123,28 @@ def _thousands_mark(match: re.Match[str]) -> str:
     return "," if "," in match.group(0).replace("\\,", "") else ""
 
 
-def decimal_comma(text: str) -> str | None:
+def decimal_comma(text: str, *, reference: bool = False) -> str | None:
     """`1,22` and `1000,99` read with a decimal comma; None when the text is not such a number.
 
     `1,000` was already read as one thousand by `normalize` (a comma before exactly three
-    digits, after one to three digits not starting with 0, separates thousands).
+    digits, after one to three digits not starting with 0, separates thousands). A reference
+    is read so only where it cannot be a list (`3,5` in a reference lists two roots).
     """
     match = _DECIMAL_COMMA.match(text)
     if match is None or _THOUSANDS.match(text):
         return None
-    return f"{match.group(1)}.{match.group(2)}"
+    whole, digits = match.group(1), match.group(2)
+    if reference and not _cannot_be_a_list(whole.lstrip("+-"), digits):
+        return None
+    return f"{whole}.{digits}"
+
+
+def _cannot_be_a_list(whole: str, digits: str) -> bool:
+    """Whether `whole,digits` cannot be a list of two numbers written without a space, as
+    MATH's `3,5`, `-2,1` and `0,1` are: a part with a leading zero (`1,05`, `0,25`), or a part
+    of four digits or more (`1000,99`, `1,2345`)."""
+    leading_zero = digits.startswith("0") or (whole == "0" and len(digits) >= 2)
+    return leading_zero or len(whole) >= 4 or len(digits) >= 4
 
 
 def _space_or_row_break(match: re.Match[str]) -> str:

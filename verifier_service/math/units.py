@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from verifier_service.math.statements import DOUBT, QUALIFIER
+
 TEXT_WRAPPER = (
     r"\\(?:text|textbf|textit|textnormal|textrm|textsf|mbox|mathrm|mathbf|operatorname)"
     r"\s*\{([^{}]*)\}"
@@ -22,6 +24,7 @@ _TRAILING_WORD_UNIT = re.compile(
     r"(?<=[\d}).])\s+([A-Za-z][A-Za-z .]*[A-Za-z.])" + _POWER + r"\s*$"
 )
 _GLUED_AREA_UNIT = re.compile(r"(?<=\d)\s*(mm|cm|km|m|in|ft|yd|mi)\s*([\u00b2\u00b3])$")
+_MERIDIEM = re.compile(r"^[ap]\.?\s*m\.?$", re.I)
 _PREFIX_END = re.compile(r"(?:[\d})]|\\pi|\\infty)\s*$")
 _MARKED = re.compile(r"^(.*) \\unit\{([^{}]*)\}$", re.S)
 _CONNECTORS = frozenset(
@@ -75,11 +78,16 @@ def _strip_one_unit(text: str) -> tuple[str, str | None]:
         prefix = text[: match.start()].rstrip()
         if not words or sum(map(len, words)) < min_letters:
             continue
-        if any(word.lower() in _CONNECTORS for word in words):
+        if any(word.lower() in _CONNECTORS for word in words) or _not_a_unit(match.group(1)):
             continue
         if prefix and _PREFIX_END.search(prefix):
             return prefix, _canonical(words, match.group(2))
     return text, None
+
+
+def _not_a_unit(text: str) -> bool:
+    """Words that doubt or qualify a value ("probably", "squared", "maximum"), and a.m./p.m."""
+    return bool(DOUBT.search(text) or QUALIFIER.search(text) or _MERIDIEM.match(text.strip()))
 
 
 def _canonical(words: list[str], power: str | None) -> str:

@@ -1,0 +1,106 @@
+"""What a sentence states: the value of "The volume of $ABCD$ is 120", and when it states none.
+
+Prose around an answer is read conservatively. A sentence that negates, hedges or rejects
+("is not 5", "maybe 43", "x = 2 is extraneous") states nothing; a value with a qualifier ("at
+least 5", "half of 10", "3 times the radius") is not that value; a sentence with two "is" is
+ambiguous. A refusal returns the sentence unchanged, which matches no reference.
+"""
+
+from __future__ import annotations
+
+import re
+
+MATH_SPAN = re.compile(r"\$\$.*?\$\$|\$.*?\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
+MATH_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
+# Words that deny, doubt or reject what the sentence says.
+DOUBT = re.compile(
+    r"\b(?:not|no|never|none|neither|nor|cannot|without|except|unless|isn't|aren't|wasn't"
+    r"|maybe|perhaps|possibly|probably|likely|might|unsure|guess|whether|although|though"
+    r"|reject|rejected|rejects|extraneous|invalid|fails?|wrong|incorrect|false)\b|n't\b",
+    re.I,
+)
+# Words that make a value a bound, a factor or a description of it.
+QUALIFIER = re.compile(
+    r"\b(?:least|most|more|less|fewer|greater|smaller|larger|than|multiple|multiples|times"
+    r"|half|twice|double|triple|thrice|squared|cubed|maximum|minimum|about|approximately"
+    r"|around|roughly|nearly|almost|over|under|between|if|otherwise|or)\b",
+    re.I,
+)
+_PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
+_STATES = re.compile(r"(?:^|\s)(?:is|are|equals|=|be|it's|it is)\s", re.I)
+_VALUE_AFTER = re.compile(r"\s*(?:[+-]?\d|\$|\\\(|\\\[)")
+_NUMBER = re.compile(r"(?<![\w.])[+-]?\d+(?:[.,]\d+)*(?![\w.])")
+_DISCOURSE = re.compile(r"^(?:so|thus|hence|therefore|then|finally)\b,?\s*", re.I)
+# A clause that gives a reason or a side remark after the answer.
+_CLAUSE_BREAK = re.compile(
+    r",\s+(?=(?:since|because|as|which|where|while|given|and|but|so|then|hence|thus)\b)"
+    r"|\s+(?=(?:since|because)\b)|;\s",
+    re.I,
+)
+# Where a concluding statement starts inside a long run-on sentence.
+_CONCLUSION = re.compile(r"\b(?:Therefore|Thus|Hence|So|Finally|In conclusion)\b,?\s*")
+
+
+def main_clause(sentence: str) -> str:
+    """The sentence up to a reason or side remark: "10, and the remainder is 3" -> "10"."""
+    outside = MATH_SPAN.sub(lambda m: "#" * len(m.group(0)), sentence)
+    cut = _CLAUSE_BREAK.search(outside)
+    return sentence[: cut.start()].rstrip(" ,;") if cut else sentence
+
+
+def conclusion(sentence: str) -> str:
+    """The sentence from its last "Therefore", "Thus", "So", "Hence" on, outside math."""
+    outside = MATH_SPAN.sub(lambda m: "#" * len(m.group(0)), sentence)
+    starts = [m.start() for m in _CONCLUSION.finditer(outside)]
+    return sentence[starts[-1] :] if starts else sentence
+
+
+def is_prose(text: str) -> bool:
+    return len(_PROSE_WORD.findall(MATH_SPAN.sub(" ", text))) >= 2
+
+
+def doubts(text: str) -> bool:
+    """Whether the text, outside its math, denies, doubts or rejects."""
+    return DOUBT.search(MATH_SPAN.sub(" ", text)) is not None
+
+
+def stated_value(sentence: str) -> str:
+    """The value a prose sentence states; any other text unchanged."""
+    sentence = main_clause(_DISCOURSE.sub("", sentence))
+    outside = MATH_SPAN.sub(" ", sentence)
+    if not is_prose(sentence) or DOUBT.search(outside):
+        return sentence
+    stated = list(_STATES.finditer(sentence))
+    if any(_VALUE_AFTER.match(sentence, verb.end()) for verb in stated[:-1]):
+        return sentence  # "x is 3 and y is 4": which one?
+    if stated:
+        rest = sentence[stated[-1].end() :].strip()
+        if _clean_value(rest):
+            return unwrap_math(rest)
+    spans: list[str] = MATH_SPAN.findall(sentence)
+    numbers = list(_NUMBER.finditer(outside))
+    if len(spans) == 1 and not numbers and not QUALIFIER.search(outside):
+        return unwrap_math(spans[0])
+    if len(numbers) == 1 and not spans and not _qualified(outside, numbers[0]):
+        return numbers[0].group(0)
+    return sentence
+
+
+def _clean_value(rest: str) -> bool:
+    """A value and at most one word (a unit), with no qualifier: "120", "18 dollars"."""
+    outside = MATH_SPAN.sub(" ", rest)
+    return bool(rest) and not QUALIFIER.search(outside) and len(_PROSE_WORD.findall(outside)) <= 1
+
+
+def _qualified(text: str, number: re.Match[str]) -> bool:
+    """A qualifier among the two words on either side of the number ("at least 5")."""
+    before = text[: number.start()].split()[-2:]
+    after = text[number.end() :].split()[:2]
+    return QUALIFIER.search(" ".join([*before, *after])) is not None
+
+
+def unwrap_math(text: str) -> str:
+    for opener, closer in MATH_DELIMITERS:
+        if text.startswith(opener) and text.endswith(closer) and len(text) > 2 * len(opener):
+            return text[len(opener) : -len(closer)].strip()
+    return text
