@@ -14,13 +14,15 @@ a number or a math environment (a closing "I hope it is correct." is skipped).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from verifier_service.math.statements import DOUBT, conclusion, main_clause, stated_value
 
 MAX_SINGLE_EXPRESSION = 200
+# Bounded lengths keep every scan linear on text full of unclosed delimiters.
 _ENVIRONMENT = re.compile(
-    r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>(?:[^$\n]|\\\$)+?)(?<!\\)\$"
-    r"|\\\((?P<paren>[^\n]+?)\\\)|\\\[(?P<bracket>.+?)\\\]",
+    r"\$\$(?P<display>.{1,2000}?)\$\$|(?<![\\$])\$(?P<inline>(?:[^$\n]|\\\$){1,1000}?)(?<!\\)\$"
+    r"|\\\((?P<paren>[^\n]{1,1000}?)\\\)|\\\[(?P<bracket>.{1,2000}?)\\\]",
     re.S,
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
@@ -30,7 +32,7 @@ _PROSE = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}[\s,;:]+[A-Za-z]{2,}")
 _TEXT_COMMAND = re.compile(r"\\(?:text|textbf|mathrm|mbox|textnormal)\s*\{[^{}]*\}")
 _DIGIT = re.compile(r"\d")
 _DELIMITER = re.compile(r"(?<!\\)(?<!\d)(?<!\d )\$(?! ?\d)")
-_SCAN_CHARS = 20_000
+_SCAN_CHARS = 8_000  # the final sentence is near the end; scans stay short
 
 
 def lenient_answers(section: str) -> list[str]:
@@ -63,8 +65,13 @@ def _balanced(text: str) -> bool:
 def _final_sentence(text: str) -> tuple[str, list[re.Match[str]]]:
     """The last sentence with a number or a math environment, and its environments."""
     environments = list(_ENVIRONMENT.finditer(text))
-    inside = [(m.start(), m.end()) for m in environments]
-    ends = [m.end() for m in _SENTENCE_END.finditer(text) if not _within(m.start(), inside)]
+    starts = [m.start() for m in environments]
+
+    def inside(index: int) -> bool:
+        before = bisect_right(starts, index) - 1
+        return before >= 0 and environments[before].end() > index
+
+    ends = [m.end() for m in _SENTENCE_END.finditer(text) if not inside(m.start())]
     ends += [m.end() for m in environments if _ends_display_sentence(text, m)]
     ends.sort()
     bounds = list(zip([0, *ends], [*ends, len(text)], strict=True))
@@ -81,10 +88,6 @@ def _ends_display_sentence(text: str, environment: re.Match[str]) -> bool:
     displayed = environment.group("display") or environment.group("bracket")
     following = text[environment.end() : environment.end() + 8].lstrip()
     return displayed is not None and following[:1].isupper()
-
-
-def _within(index: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= index < end for start, end in spans)
 
 
 def _final_environments(sentence: str, environments: list[re.Match[str]]) -> list[str]:

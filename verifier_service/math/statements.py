@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
-MATH_SPAN = re.compile(r"\$\$.*?\$\$|\$.*?\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
+# Spans are bounded so that a scan stays linear on text full of unclosed delimiters.
+MATH_SPAN = re.compile(
+    r"\$\$.{0,4000}?\$\$|\$.{0,4000}?\$|\\\(.{0,4000}?\\\)|\\\[.{0,4000}?\\\]", re.S
+)
 MATH_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
 # Words that deny, doubt or reject what the sentence says.
 DOUBT = re.compile(
