@@ -13,7 +13,9 @@ import re
 from verifier_service.math.normalize import unwrap_text
 from verifier_service.math.statements import DOUBT
 
-CHOICE_REFERENCE = re.compile(r"^\(?([A-J])\)?$")
+_CHOICE_REFERENCE = re.compile(r"^\(?([A-J])\)?$")
+# A reference that is an option with its text: `(C) 12`, `\text{(C) } 12`, `C. 12`.
+_OPTION_REFERENCE = re.compile(r"^(?:\(([A-J])\)\s*|([A-J])[.:)]\s+(?!.*=))(\S.*)$", re.S)
 _PREFIX = (
     r"(?:(?:the|correct|final|best|my|answer|choice|option|solution|is"
     r"|i\s+(?:would\s+|will\s+|'ll\s+)?(?:pick|choose|select|go\s+with))(?:[\s_:]+|$))*"
@@ -28,6 +30,18 @@ _OPTION_TEXT = re.compile(r"^\s*[.:)\]]")
 _WORDS_AFTER = re.compile(r"^\s+(?![=+\-*/^<>])")
 _OTHER_LETTER = re.compile(r"(?<![A-Za-z0-9])\(?([A-J])\)?(?![A-Za-z0-9])")
 _SECOND = re.compile(r"^\s*(?:,|/|;|&|\bor\b|\band\b)", re.I)
+
+
+def choice_reference(reference: str) -> tuple[str, str | None] | None:
+    """(letter, option text or None) when the reference is a multiple-choice option."""
+    text = unwrap_text(reference).strip()
+    bare = _CHOICE_REFERENCE.match(text)
+    if bare is not None:
+        return bare.group(1), None
+    option = _OPTION_REFERENCE.match(text)
+    if option is None:
+        return None
+    return option.group(1) or option.group(2), option.group(3).strip()
 
 
 def chosen_letter(answer: str) -> str | None:

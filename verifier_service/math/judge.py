@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from verifier_service.math import guards
-from verifier_service.math.choices import CHOICE_REFERENCE, chosen_letter
+from verifier_service.math.choices import choice_reference, chosen_letter
 from verifier_service.math.compare import Policy, nodes_equal, rationals_equal, rounding_digits
 from verifier_service.math.decision import Decision
 from verifier_service.math.extract import extract_answers, reference_answer
@@ -142,9 +142,9 @@ def compare_pair(answer: str, reference: str, policy: Policy, *, deep: bool) -> 
     if answer_time and reference_time:
         equal = same_time(answer_time, reference_time)
         return PairOutcome(equal, "same time of day" if equal else "different times of day")
-    choice = CHOICE_REFERENCE.match(unwrap_text(reference))
+    choice = choice_reference(reference)
     if choice:
-        return _choice_outcome(answer, choice.group(1))
+        return _choice_outcome(answer, *choice, policy, deep=deep)
     if is_text_answer(reference):
         equal = _text_key(answer) == _text_key(reference)
         return PairOutcome(equal, "same words" if equal else "different words")
@@ -166,10 +166,18 @@ def _number(text: str, *, reference: bool = False) -> ExactNumber | None:
     return number
 
 
-def _choice_outcome(answer: str, letter: str) -> PairOutcome:
+def _choice_outcome(
+    answer: str, letter: str, option: str | None, policy: Policy, *, deep: bool
+) -> PairOutcome | None:
+    """The same letter; or, against an option with its text (`(C) 12`), an answer that gives
+    that text and names no letter (`12`)."""
     chosen = chosen_letter(answer)
     if chosen == letter:
         return PairOutcome(True, "same multiple-choice letter")
+    if chosen is None and option is not None:
+        by_text = compare_pair(answer, normalize(option), policy, deep=deep)
+        if by_text is None or by_text.equal:
+            return by_text
     return PairOutcome(False, f"chose {chosen}" if chosen else "no multiple-choice letter")
 
 

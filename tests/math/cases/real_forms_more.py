@@ -112,6 +112,14 @@ CASES: list[Case] = [
     ),
     Case("So the total is $42$.", "42", "no_answer", "default extraction: no anchor"),
     Case(r"\( \frac{1}{2} \)", "1/2", "no_answer", "default extraction: no anchor"),
+    # --- multiple choice: a reference with its option's text --------------------------------
+    Case(r"\boxed{C}", r"\text{(C) } 12", "correct", "the letter of an option reference"),
+    Case(r"\boxed{12}", r"\text{(C) } 12", "correct", "the option's text, no letter"),
+    Case(r"\boxed{13}", r"\text{(C) } 12", "wrong", "neither the letter nor the text"),
+    Case(r"\boxed{B}", r"\text{(C) } 12", "wrong", "another letter"),
+    Case(r"\boxed{(B) 12}", r"(C) 12", "wrong", "the right text under the wrong letter"),
+    Case(r"\boxed{A}", "A:B=1:2", "wrong", "a ratio label is not option A"),
+    Case("**B**", "B", "correct", "bold letter, lenient", LENIENT),
     # --- 10. trailing special tokens ----------------------------------------------------------
     Case("The answer is 72<|im_end|>", "72", "correct"),
     Case("#### 72</s>", "72", "correct"),
