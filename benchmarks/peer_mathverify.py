@@ -44,6 +44,14 @@ OPTION_COLUMNS = ("precision", "strict", "allow_set_relation_comp")
 WRONG_LABELS = {
     ("$1 - \\frac{1}{\\mathrm{e}}$", "$1 + \\frac{1}{\\mathrm{e}}$"): "1 - 1/e is not 1 + 1/e",
 }
+# Predictions labelled correct although they state a false equality: a chain is its final
+# value only when every step holds (docs/math.md), so these are counted apart too.
+FALSE_CHAINS = {
+    "Answer $ \\frac{1}{2} \\$ = \\frac{10}{9} $": "it states 1/2 = 10/9",
+    "$x = 5+5+1 = 7 =11$": "it states 7 = 11",
+    "$x = 5+5+1 = 1/3 \\approx 11$": "it states 5+5+1 = 1/3",
+    "$z = 3+3 = 2$": "it states 3+3 = 2",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +67,8 @@ class PeerCase:
         """Why this case's label is not one we share, or None when it counts."""
         if (self.gold, self.pred) in WRONG_LABELS:
             return f"wrong label: {WRONG_LABELS[(self.gold, self.pred)]}"
+        if self.expected and self.pred in FALSE_CHAINS:
+            return f"wrong label: {FALSE_CHAINS[self.pred]}, a chain with a false step"
         if self.options.get("strict") is False:
             return "peer option strict=False (symbols renamed freely); we always compare strictly"
         if self.options.get("allow_set_relation_comp") is False and not self.expected:

@@ -21,6 +21,7 @@ from tests.math.cases import (
     real_forms_more,
     traps,
     traps_forms,
+    traps_forms_2,
 )
 from verifier_service.math.judge import judge_response
 from verifier_service.math.options import MathOptions
@@ -40,6 +41,7 @@ CATEGORIES: dict[str, list[Case]] = {
     "real_forms": real_forms.CASES,
     "real_forms_more": real_forms_more.CASES,
     "traps_forms": traps_forms.CASES,
+    "traps_forms_2": traps_forms_2.CASES,
 }
 
 LABELLED: list[tuple[str, Case]] = [

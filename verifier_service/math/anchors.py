@@ -20,7 +20,9 @@ from verifier_service.math.statements import (
     doubts,
     is_prose,
     main_clause,
+    offers_another,
     stated_value,
+    supposes,
 )
 
 _ANCHOR = re.compile(
@@ -31,34 +33,69 @@ _ANCHOR = re.compile(
 # "Final Answer: ..." as a statement of its own: MATH's capitalised format, or a line of its
 # own ("To double-check the final answer: ..." is neither).
 _FINAL_ANSWER = re.compile(r"\bFinal Answer\b|(?im:^[ \t*#>_-]*final answer\b)")
+_FINAL_HEADING = re.compile(r"(?im)^[ \t#*_>-]*final answer[ \t*_:]*$\n?")
+_SENTENCE_START = re.compile(r"[.!?](?:\s|$)|\n|\*\*")
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|\n")
-_SECOND_THOUGHT = re.compile(r"^\s*(?:or|maybe|perhaps|actually|wait|alternatively)\b", re.I)
+_SECOND_THOUGHT = re.compile(
+    r"^\s*(?:or|maybe|perhaps|actually|wait|alternatively|also|though|although|hmm+|but"
+    r"|however|no|oops|correction|unless|otherwise)\b",
+    re.I,
+)
 _BOLD = re.compile(r"\*\*|__")
 _QUOTES = re.compile(r'^(?:\\?["\'`]|``)+')
 _SPAN_CONNECTOR = re.compile(r"\s*(?:,|\band\b|\bor\b)\s*(?=\$|\\\(|\\\[)")
 _VALUE = re.compile(r"[\d\\$]|^\(?[A-J]\)?$|(?<![A-Za-z])[A-J](?![A-Za-z])")
+_LEADING_VALUE = re.compile(r"(?:[+-]?\d|\\|\$|\(?[A-J]\)?(?![A-Za-z])|[A-Za-z](?:_\w+)?\s*=|\()")
 MAX_ANCHOR_TAIL = 2000
 
 
 def anchored_answer(text: str) -> str | None:
-    """The answer after the last built-in anchor, or None."""
-    last = None
-    for match in _ANCHOR.finditer(text):
-        last = match
+    """The answer after the last built-in anchor, or None (also when it was withdrawn)."""
+    stated = anchored_statement(text)
+    return stated or None
+
+
+def anchored_statement(text: str, start: int = 0, *, leading_value: bool = False) -> str | None:
+    """The answer after the last built-in anchor at or after `start`: None without an anchor,
+    "" when a second thought withdraws it. A "Final Answer" heading on a line of its own is an
+    anchor for the line below it."""
+    anchors = list(_ANCHOR.finditer(text, start))
+    headings = list(_FINAL_HEADING.finditer(text, start))
+    last = anchors[-1] if anchors else None
+    heading = headings[-1] if headings else None
+    if heading is not None and (last is None or heading.start() > last.start()):
+        return clean_tail(text[heading.end() : heading.end() + MAX_ANCHOR_TAIL].lstrip())
     if last is None:
         return None
-    return clean_tail(text[last.end() : last.end() + MAX_ANCHOR_TAIL]) or None
+    if supposes(_sentence_before(text, last.start())):
+        return ""  # "Assume the answer is 5", "Is the answer 5?"
+    tail = text[last.end() : last.end() + MAX_ANCHOR_TAIL]
+    if leading_value and not _LEADING_VALUE.match(tail.lstrip(" \t:*")):
+        return None  # prose after the anchor: "...the final answer: plugging in n=5 works"
+    return clean_tail(tail)
 
 
-def final_answer_after(text: str, start: int) -> str | None:
-    """The answer of a "Final Answer: ..." line after `start` (after the last box:
-    "\\boxed{200} ... \\boxed{255} ... Final Answer: The final answer is $10,455$"), when it
-    states a value; "Final answer: see above." does not."""
-    statements = [match.start() for match in _FINAL_ANSWER.finditer(text, start)]
-    if not statements:
-        return None
-    answer = anchored_answer(text[statements[-1] :])
-    return answer if answer and _VALUE.search(answer) else None
+def _sentence_before(text: str, index: int) -> str:
+    """The words of the anchor's own sentence before the anchor."""
+    window = text[max(0, index - 200) : index]
+    starts = [m.end() for m in _SENTENCE_START.finditer(window)]
+    return window[starts[-1] :] if starts else window
+
+
+def statement_after(text: str, start: int) -> tuple[bool, str | None]:
+    """What the response states after its last box (ending at `start`): (replaces, answer).
+
+    A "Final Answer" statement (MATH's capitalised `Final Answer: The final answer is
+    $10,455$`, or a line of its own) replaces the boxes, which were then intermediate results;
+    any other anchored statement ("The final answer is 2 or 3.") is one more candidate, which
+    must agree with the boxes. A statement with no value ("see above") counts for nothing; a
+    withdrawn one ("My final answer is 2. But actually, 7.") gives "" (no answer).
+    """
+    stated = anchored_statement(text, start, leading_value=True)
+    if stated is None:
+        return False, None  # no statement, or prose ("plugging in n=5 works", "see above")
+    final = _FINAL_ANSWER.search(text, start) is not None
+    return final, stated
 
 
 def custom_anchored_answer(text: str, anchors: Sequence[str]) -> str | None:
@@ -81,14 +118,19 @@ def clean_tail(tail: str) -> str:
     sentence = _first_sentence(tail)
     if _SECOND_THOUGHT.match(tail[len(sentence) :].lstrip(" .")):
         return ""
-    spans, rest = _leading_spans(tail)
+    spans, after = _leading_spans(tail)
     if spans:
-        remark = main_clause(rest.split("\n", 1)[0])
-        return sentence if QUALIFIER.search(remark) or doubts(remark) else ", ".join(spans)
+        spans_end = len(tail) - len(after)
+        remark = sentence[spans_end:] if spans_end <= len(sentence) else ""
+        first = main_clause(remark)
+        refused = QUALIFIER.search(first) or doubts(first) or offers_another(remark)
+        return sentence if refused else ", ".join(spans)
     answer = _BOLD.sub("", sentence).strip().rstrip(".,;:").strip()
+    leading = main_clause(answer)
+    if offers_another(answer[len(leading) :]):
+        return answer  # "5, but 6 works too": two values, which matches nothing
     if is_prose(answer) and not answer[:1].isdigit():
         return stated_value(answer)
-    leading = main_clause(answer)
     return leading if not doubts(leading) else answer
 
 

@@ -25,7 +25,8 @@ _ANSWER_CHOICE = re.compile(
 )
 _LONE_LETTER = re.compile(r"^\(?([A-Ja-j])\)?$")
 _LOWER_LETTER_PREFIX = re.compile(r"^[a-j](?![A-Za-z0-9(])")
-_EXPLANATION = re.compile(r"^\s*,?\s*(?:since|because|as|given)\b", re.I)
+_EXPLANATION = re.compile(r"^\s*,?\s*(?:since|because|given)\b", re.I)
+_ANOTHER_OPTION = re.compile(r"(?<![A-Za-z0-9])\(?[A-J](?:\)|[.:])(?!\w)")
 _OPTION_TEXT = re.compile(r"^\s*[.:)\]]")
 _WORDS_AFTER = re.compile(r"^\s+(?![=+\-*/^<>])")
 _OTHER_LETTER = re.compile(r"(?<![A-Za-z0-9])\(?([A-J])\)?(?![A-Za-z0-9])")
@@ -60,7 +61,7 @@ def chosen_letter(answer: str) -> str | None:
     if DOUBT.search(rest) or _SECOND.match(rest):
         return None
     if _OPTION_TEXT.match(rest):
-        return letter
+        return None if _ANOTHER_OPTION.search(rest[1:]) else letter  # `E: 5, D: 4`
     if not _WORDS_AFTER.match(rest):
         return None
     others = {m.group(1) for m in _OTHER_LETTER.finditer(rest)} - {letter}

@@ -41,6 +41,9 @@ def nodes_equal(answer: st.Node, reference: st.Node, policy: Policy) -> str | No
     if isinstance(answer, st.Interval) and isinstance(reference, st.Interval):
         return intervals_equal(answer, reference, policy)
     answer, reference = _pair_reading(answer, reference), _pair_reading(reference, answer)
+    single = _one_repeated_solution(answer, reference, policy)
+    if single is not answer:
+        return nodes_equal(single, reference, policy)
     answer_parts, reference_parts = _as_union(answer), _as_union(reference)
     if answer_parts is not None and reference_parts is not None:
         return _unordered(answer_parts, reference_parts, policy, "equal unions")
@@ -60,6 +63,18 @@ def _pair_reading(node: st.Node, other: st.Node) -> st.Node:
     if isinstance(node, st.Interval) and node.left + node.right == "()" and is_pair:
         return st.Collection(True, (node.low, node.high))
     return node
+
+
+def _one_repeated_solution(answer: st.Node, reference: st.Node, policy: Policy) -> st.Node:
+    """`(1,2),(1,2)` against the single solution `(1,2)`: a repeat claims nothing more."""
+    if not isinstance(answer, st.Collection) or answer.ordered or len(answer.items) < 2:
+        return answer
+    if isinstance(reference, st.Collection) and not reference.ordered:
+        return answer
+    if not all(isinstance(item, st.Collection | st.Interval) for item in answer.items):
+        return answer
+    distinct = _distinct(answer.items, policy)
+    return distinct[0] if len(distinct) == 1 else answer
 
 
 def _as_union(node: st.Node) -> tuple[st.Node, ...] | None:

@@ -14,7 +14,7 @@ from itertools import pairwise
 from verifier_service.math.anchors import (
     anchored_answer,
     custom_anchored_answer,
-    final_answer_after,
+    statement_after,
 )
 from verifier_service.math.lenient import lenient_answers
 from verifier_service.math.options import Extraction
@@ -36,7 +36,7 @@ _LIST_GAP_WORDS = re.compile(
 _GAP_LABEL = re.compile(r"(?<![A-Za-z])[A-Za-z](?:_\{?\w+\}?)?\s*=\s*(?=[$\\]|$)")
 # The next part of a multi-part question: `(b)`, `b)`, `(ii)`, `Part 2`, `**(c)**`.
 _PART = re.compile(
-    r"(?:^|[\n.;:*]\s*)(?:\(?[a-h]\)|\(?(?:i|ii|iii|iv|v|vi)\))[\s:.*]"
+    r"(?:^|[\s.;:*$])(?:\(?[a-h]\)|\(?(?:i|ii|iii|iv|v|vi)\))[\s:.*$]"
     r"|\bpart\s*\(?(?:[a-h]|\d|i|ii|iii|iv)\)?(?![A-Za-z0-9])",
     re.I,
 )
@@ -58,9 +58,11 @@ def extract_answers(
             return boxed_contents(custom) or [custom]
     boxes = _boxes(section)
     if boxes and mode != "boxed":
-        stated = final_answer_after(section, boxes[-1][2])
-        if stated:
-            return [stated]
+        replaces, stated = statement_after(section, boxes[-1][2])
+        if stated == "":
+            return []  # the statement after the boxes was withdrawn
+        if stated is not None:
+            return [stated] if replaces else [*joined_boxes(section, boxes), stated]
     if boxes or mode == "boxed":
         return joined_boxes(section, boxes)
     anchored = anchored_answer(section)
@@ -88,8 +90,12 @@ def joined_boxes(text: str, boxes: list[tuple[str, int, int]]) -> list[str]:
     start of the next part of the question (`(b)`). Otherwise each box is its own candidate."""
     contents = [content for content, _, _ in boxes]
     gaps = [text[end:start] for (_, _, end), (_, start, _) in pairwise(boxes)]
+    if len(set(contents)) == 1:
+        return contents[:1]
     if gaps and all(_is_list_gap(gap) or _PART.search(gap) for gap in gaps):
-        return [", ".join(dict.fromkeys(contents))]
+        return [
+            ", ".join(contents)
+        ]  # repeats kept: `\\boxed{2}, \\boxed{2}, \\boxed{3}` lists a double root
     return contents
 
 

@@ -1,4 +1,5 @@
-"""Clock times: `3:45`, `12:00`, `7:05 pm`, compared as times of day."""
+"""Forms read on the text: clock times (`3:45`, `12:00`, `7:05 pm`) compared as times of day,
+and marks the LaTeX parser drops (primes, base subscripts) compared before it runs."""
 
 from __future__ import annotations
 
@@ -41,3 +42,22 @@ def _24h(time: ClockTime) -> tuple[int, int, int]:
     elif time.half == "a" and hour == 12:
         hour = 0
     return hour, time.minute, time.second
+
+
+_PRIME = re.compile(r"'|\\prime\b")
+# `f'(x) =` and `y' =` name a derivative; labels are compared as labels (labels.py).
+_PRIMED_LABEL = re.compile(r"^\s*[A-Za-z]'+\s*(?:\([^()]*\))?\s*=")
+_BASE_NUMERAL = re.compile(r"(?<![\w.])([0-9A-Fa-f]+)_\{?(\d{1,2})\}?(?![\w}])")
+
+
+def different_marks(answer: str, reference: str) -> str | None:
+    """Why two answers differ in marks the parser would drop, or None: `f''(1)` is not
+    `f'(1)`, and `101_2` (a numeral in base 2) is neither `101` nor `101_3`."""
+    answer_value, reference_value = _PRIMED_LABEL.sub("", answer), _PRIMED_LABEL.sub("", reference)
+    if len(_PRIME.findall(answer_value)) != len(_PRIME.findall(reference_value)):
+        return "different numbers of primes (derivatives)"
+    answer_numerals = sorted(_BASE_NUMERAL.findall(answer))
+    reference_numerals = sorted(_BASE_NUMERAL.findall(reference))
+    if answer_numerals != reference_numerals:
+        return "different numerals in a base"
+    return None

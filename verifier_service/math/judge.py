@@ -16,9 +16,9 @@ from verifier_service.math.choices import choice_reference, chosen_letter
 from verifier_service.math.compare import Policy, nodes_equal, rationals_equal, rounding_digits
 from verifier_service.math.decision import Decision
 from verifier_service.math.extract import extract_answers, reference_answer
-from verifier_service.math.forms import clock_time, same_time
+from verifier_service.math.forms import clock_time, different_marks, same_time
 from verifier_service.math.labels import Labelled, bare_as_tuple, has_free_letters, labelled
-from verifier_service.math.normalize import decimal_comma, normalize, unwrap_text
+from verifier_service.math.normalize import decimal_comma, final_of_chain, normalize, unwrap_text
 from verifier_service.math.numbers import ExactNumber, parse_number
 from verifier_service.math.options import MathOptions
 from verifier_service.math.parse import ParseError, parse_node
@@ -138,6 +138,17 @@ def compare_pair(answer: str, reference: str, policy: Policy, *, deep: bool) -> 
         return PairOutcome(False, f"different units ({answer_unit} vs {reference_unit})")
     if answer == reference:
         return PairOutcome(True, "identical after normalisation")
+    marks = different_marks(answer, reference)
+    if marks:
+        return PairOutcome(False, marks)
+    reference = decimal_comma(reference, reference=True) or final_of_chain(reference)[0]
+    answer, steps = final_of_chain(answer)
+    if steps:
+        checked = _chain_holds(steps, policy, deep=deep)
+        if checked is None or not checked.equal:
+            return checked
+    if answer == reference:
+        return PairOutcome(True, "identical after normalisation")
     answer_time, reference_time = clock_time(answer), clock_time(reference)
     if answer_time and reference_time:
         equal = same_time(answer_time, reference_time)
@@ -164,6 +175,18 @@ def _number(text: str, *, reference: bool = False) -> ExactNumber | None:
         european = decimal_comma(text, reference=reference)
         number = parse_number(european) if european else None
     return number
+
+
+def _chain_holds(steps: list[str], policy: Policy, *, deep: bool) -> PairOutcome | None:
+    """Every step of a chain of equalities equals its final value (`2 + 2 = 4 = 5` does not)."""
+    last = steps[-1]
+    for step in steps[:-1]:
+        outcome = compare_pair(step, last, policy, deep=deep)
+        if outcome is None:
+            return None
+        if not outcome.equal:
+            return PairOutcome(False, f"a chain with a false step ({step} = {last})")
+    return PairOutcome(True, "the chain holds")
 
 
 def _choice_outcome(
@@ -194,7 +217,8 @@ def _labelled_outcome(
         return PairOutcome(False, "not labelled")
     if answer_labels is not None and reference_labels is not None:
         if sorted(answer_labels.labels) != sorted(reference_labels.labels):
-            return _labels_final(False, "different labels", answer, reference)
+            different = (answer_labels.text(), reference_labels.text())
+            return _labels_final(False, "different labels", *different)
         answer_text = answer_labels.text(reference_labels.labels)
         reference_text = reference_labels.text()
     elif answer_labels is not None:
@@ -262,6 +286,6 @@ def _parsed_outcome(answer: str, reference: str, policy: Policy) -> PairOutcome:
         return PairOutcome(False, f"answer unreadable: {error}")
     try:
         rule = nodes_equal(answer_node, reference_node, policy)
-    except (TypeError, ValueError, ArithmeticError) as error:  # sympy refuses some comparisons
+    except (TypeError, ValueError, ArithmeticError, RecursionError) as error:  # sympy refuses some
         return PairOutcome(False, f"not comparable ({type(error).__name__})")
     return PairOutcome(rule is not None, rule or "not equal")

@@ -27,7 +27,7 @@ _DECORATED = (
 _LABEL = re.compile(rf"^{_DECORATED}(?:\s*:\s*{_DECORATED})*$")
 _NAME_TUPLE = re.compile(rf"^\(\s*{_NAME}(?:\s*,\s*{_NAME})+\s*\)$")
 _SUBSCRIPT_BRACES = re.compile(r"_\{([A-Za-z0-9])\}")
-_FUNCTION_LABEL = re.compile(r"^([A-Za-z])\s*\(")
+_FUNCTION_LABEL = re.compile(r"^([A-Za-z])'*\s*\(")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _CONSTANT_COMMANDS = frozenset(
     {"frac", "dfrac", "tfrac", "sqrt", "pi", "cdot", "times", "div", "pm", "mp", "infty", "circ"}

@@ -16,7 +16,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from verifier_service.math.statements import DOUBT, conclusion, main_clause, stated_value
+from verifier_service.math.statements import (
+    DOUBT,
+    QUALIFIER,
+    conclusion,
+    main_clause,
+    may_be,
+    offers_another,
+    stated_value,
+)
 
 MAX_SINGLE_EXPRESSION = 200
 # Bounded lengths keep every scan linear on text full of unclosed delimiters.
@@ -45,7 +53,9 @@ def lenient_answers(section: str) -> list[str]:
     if environments:
         clause = main_clause(sentence)  # "$\\frac13$, which is less than $\\frac12$"
         kept = [m for m in environments if m.end() <= len(clause)]
-        return _final_environments(clause, kept) if kept else []
+        if not kept or offers_another(sentence[len(clause) :]):
+            return []  # "$n = 5$ works, but so does $n = 6$"
+        return _final_environments(clause, kept)
     if not _balanced(tail):
         return []  # a math environment left open (`$ \n 9 \n $`): where it ends is a guess
     if sentence:
@@ -95,7 +105,9 @@ def _final_environments(sentence: str, environments: list[re.Match[str]]) -> lis
     if _DIGIT.search(sentence[last.end() :]):
         return []  # "$42$, or 43": the last value is not in a math environment
     words = _ENVIRONMENT.sub(" ", sentence)
-    if DOUBT.search(words) or _COMPARISON.search(words):
+    after = sentence[last.end() :]
+    hedged = may_be(sentence[: environments[0].start()])
+    if hedged or DOUBT.search(words) or _COMPARISON.search(words) or QUALIFIER.match(after.strip()):
         return []  # "We reject $x = 4$", "$\\frac13$, which is less than $\\frac12$"
     chosen = [last]
     for previous in reversed(environments[:-1]):

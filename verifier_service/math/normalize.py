@@ -7,6 +7,7 @@ thousands separators, units after a number); nothing here may make two different
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 from verifier_service.math.labels import is_constant_text, is_label
 from verifier_service.math.structure import list_items, split_top_level
@@ -50,6 +51,20 @@ _SPACE_THOUSANDS = re.compile(r"(?<=\d)[ ](?=\d{3}(?!\d))")
 MAX_TEXT_UNWRAP = 4  # nested wrappers beyond this stay (and then match no word)
 _WHOLE_DOLLARS = re.compile(r"^\$+|\$+$")
 _MATH_FENCES = (("\\(", "\\)"), ("\\[", "\\]"))
+_MULTIPLIERS = {
+    "hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
+    "dozen": 12,
+}  # fmt: skip
+_MULTIPLIER = re.compile(
+    r"^([+-]?\d[\d,]*(?:\.\d+)?)\s*(\\text\{\s*)?(hundred|thousand|million|billion|trillion"
+    r"|dozen)s?\b(.*)$",
+    re.I | re.S,
+)
+_MODULUS = re.compile(
+    r"\s*(?:\\pmod\s*\{?\s*(\d+)\s*\}?|\(\s*\\b?mod\s*\{?\s*(\d+)\s*\}?\s*\)"
+    r"|\\b?mod\s*\{?\s*(\d+)\s*\}?)\s*$"
+)
+_BRACED_DECIMAL_COMMA = re.compile(r"(?<=\d)\{,\}(?=\d)")  # `1{,}5`: LaTeX's decimal comma
 _MARKDOWN_BOLD = re.compile(r"^\*\*(.+)\*\*$", re.S)
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 _DOUBLED_BACKSLASH = re.compile(r"\\\\(?=[a-zA-Z{}()\[\]%,!])")
@@ -65,6 +80,7 @@ def normalize(text: str) -> str:
     text = _MARKDOWN_BOLD.sub(r"\1", text)
     text = _strip_fences(text)
     text = _SPACED_THOUSANDS.sub(_thousands_mark, text)
+    text = _BRACED_DECIMAL_COMMA.sub(",", text)
     text = _DROP_COMMANDS.sub("", text)
     text = _SPACING.sub(_space_or_row_break, text)
     text = _FRAC_ALIASES.sub(r"\\frac", text)
@@ -75,8 +91,9 @@ def normalize(text: str) -> str:
     text = text.replace("\\%", "%").replace("%", "\\%")
     text = _relations(text)
     text = text.rstrip(" .")
-    text = _unwrap_group(final_of_chain(text))
-    text = attach_unit(text)
+    text = _unwrap_group(text)
+    text = _multiplied(text)
+    text = _modulus(attach_unit(text))
     text = _thousands(text)
     text = collapse_redundant_brackets(text)
     return " ".join(text.split())
@@ -89,13 +106,12 @@ def _single_backslashes(text: str) -> str:
     return _DOUBLED_BACKSLASH.sub(r"\\", text)
 
 
-def final_of_chain(text: str) -> str:
-    """The value a chain of equalities ends with: `x = 5+5+1 = 11` -> `x = 11`, `2+3 = 5` -> `5`.
-
-    A trailing `\\approx ...` is dropped first. Lists (`a = 1, b = 2`) are left alone.
-    """
+def final_of_chain(text: str) -> tuple[str, list[str]]:
+    """The value a chain of equalities ends with, and its constant steps to check: `x = 5+5+1 =
+    11` -> (`x = 11`, [`5+5+1`, `11`]), `2+3 = 5` -> (`5`, [`2+3`, `5`]); ([] when there is no
+    chain). A trailing `\\approx ...` is dropped first. Lists (`a = 1, b = 2`) are left alone."""
     if "=" not in text and "\\approx" not in text:
-        return text
+        return text, []
     approx = split_top_level(text, "\\approx") if "\\approx" in text else [text]
     if len(approx) > 1:
         exact = approx[0]
@@ -104,13 +120,44 @@ def final_of_chain(text: str) -> str:
         else:
             text = exact
     if "=" not in text or ";" in text or len(list_items(text)) > 1:
-        return text
+        return text, []
     parts = split_top_level(text, "=")
     if len(parts) < 2 or not all(parts):
-        return text
+        return text, []
     if len(parts) == 2:
-        return parts[1] if all(is_constant_text(part) for part in parts) else text
-    return f"{parts[0]} = {parts[-1]}" if is_label(parts[0]) else parts[-1]
+        constant = all(is_constant_text(part) for part in parts)
+        return (parts[1], parts) if constant else (text, [])
+    label = is_label(parts[0])
+    steps = parts[1:] if label else parts
+    return (f"{parts[0]} = {parts[-1]}" if label else parts[-1]), steps
+
+
+def _multiplied(text: str) -> str:
+    """`1.5 million` -> `1500000`, `5 \\text{ thousand}` -> `5000`, `2 dozen` -> `24`."""
+    match = _MULTIPLIER.match(text)
+    if match is None:
+        return text
+    digits = match.group(1).replace(",", "") if _THOUSANDS.match(match.group(1)) else None
+    if digits is None and "," in match.group(1):
+        return text
+    value = Fraction(digits or match.group(1)) * _MULTIPLIERS[match.group(3).lower()]
+    written = str(value.numerator)
+    if value.denominator != 1:
+        written = f"{value.numerator}/{value.denominator}"
+    rest = match.group(4)
+    if match.group(2):  # `\\text{ million dollars}`: the words after the multiplier stay wrapped
+        rest = "" if rest.strip() == "}" else f" \\text{{{rest}"
+    return f"{written}{rest}"
+
+
+def _modulus(text: str) -> str:
+    """`5 \\pmod 7` -> `5 \\unit{mod 7}`: compared like a unit (ignored when one side has none,
+    different moduli are different answers)."""
+    match = _MODULUS.search(text)
+    if match is None or UNIT_MARKER in text or not text[: match.start()].strip():
+        return text
+    modulus = next(group for group in match.groups() if group)
+    return f"{text[: match.start()].rstrip()} {UNIT_MARKER}{{mod {modulus}}}"
 
 
 def _unwrap_group(text: str) -> str:

@@ -19,27 +19,47 @@ MATH_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
 DOUBT = re.compile(
     r"\b(?:not|no|never|none|neither|nor|cannot|without|except|unless|isn't|aren't|wasn't"
     r"|maybe|perhaps|possibly|probably|likely|might|unsure|guess|whether|although|though"
-    r"|reject|rejected|rejects|extraneous|invalid|fails?|wrong|incorrect|false)\b|n't\b",
+    r"|reject|rejected|rejects|extraneous|invalid|fails?|wrong|incorrect|false"
+    r"|let|assume|assuming|suppose|supposing|if)\b|n't\b|\?",
     re.I,
 )
 # Words that make a value a bound, a factor or a description of it.
 QUALIFIER = re.compile(
     r"\b(?:least|most|more|less|fewer|greater|smaller|larger|than|multiple|multiples|times"
     r"|half|twice|double|triple|thrice|squared|cubed|maximum|minimum|about|approximately"
-    r"|around|roughly|nearly|almost|over|under|between|if|otherwise|or)\b",
+    r"|around|roughly|nearly|almost|over|under|between|if|otherwise|or|up|near|close|below"
+    r"|above|within|beyond|exceeding|somewhere|estimated|circa|hundred|thousand|million"
+    r"|billion|trillion|dozen)\b|~",
     re.I,
 )
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
 _STATES = re.compile(r"(?:^|\s)(?:is|are|equals|=|be|it's|it is)\s", re.I)
+_MAY_BE = re.compile(r"\b(?:could|might|may)\s+be\s*$", re.I)
 _VALUE_AFTER = re.compile(r"\s*(?:[+-]?\d|\$|\\\(|\\\[)")
 _NUMBER = re.compile(r"(?<![\w.])[+-]?\d+(?:[.,]\d+)*(?![\w.])")
 _DISCOURSE = re.compile(r"^(?:so|thus|hence|therefore|then|finally)\b,?\s*", re.I)
 # A clause that gives a reason or a side remark after the answer.
 _CLAUSE_BREAK = re.compile(
-    r",\s+(?=(?:since|because|as|which|where|while|given|and|but|so|then|hence|thus)\b)"
-    r"|\s+(?=(?:since|because)\b)|;\s",
+    r",\s+(?=(?:since|because|as|which|where|while|given|and|but|so|then|hence|thus|i\.e|let)\b)"
+    r"|\s+(?=(?:since|because)\b)|;\s|\s+\((?=[A-Za-z]{2,}\b)",
     re.I,
 )
+# After the main clause: a second value offered as well ("5; 6 is also valid", "5, and 6",
+# "B, but D works too").
+_AS_WELL = re.compile(
+    r"\b(?:also|too|as well|as is|as does|so is|so does|either|works?|valid|possible|correct"
+    r"|alternatively|another|or)\b",
+    re.I,
+)
+_JUST_A_VALUE = re.compile(
+    r"^\s*[,;]?\s*(?:and|or|but)?\s*(?:also\s+)?"
+    r"(?:[+-]?\d[\d.,/]*|\$[^$]{0,200}\$|\(?[A-J]\)?(?:[.:)]\s*[^,;]{0,40})?|\\\(.{0,200}?\\\))"
+    r"\s*[.!]?\s*$"
+)
+_SUPPOSITION = re.compile(
+    r"\b(?:if|assume|assuming|suppose|supposing|let|whether|unless|when|what)\b|^\s*is\b", re.I
+)
+_A_VALUE = re.compile(r"\d|\$|\\[(\[]|(?<![A-Za-z])\(?[A-J]\)?(?![A-Za-z])")
 # Where a concluding statement starts inside a long run-on sentence.
 _CONCLUSION = re.compile(r"\b(?:Therefore|Thus|Hence|So|Finally|In conclusion)\b,?\s*")
 
@@ -49,6 +69,24 @@ def main_clause(sentence: str) -> str:
     outside = MATH_SPAN.sub(lambda m: "#" * len(m.group(0)), sentence)
     cut = _CLAUSE_BREAK.search(outside)
     return sentence[: cut.start()].rstrip(" ,;") if cut else sentence
+
+
+def may_be(prefix: str) -> bool:
+    """Whether the words before a value hedge it: "It could be", "the answer might be"."""
+    return _MAY_BE.search(MATH_SPAN.sub(" ", prefix)) is not None
+
+
+def supposes(prefix: str) -> bool:
+    """Whether the words before an answer make it a supposition or a question ("Assume the
+    answer is", "If the answer is", "Is the answer")."""
+    return _SUPPOSITION.search(MATH_SPAN.sub(" ", prefix)) is not None
+
+
+def offers_another(remark: str) -> bool:
+    """Whether what follows an answer offers a second value: "; 6 is also valid", ", and 6"."""
+    if not _A_VALUE.search(remark):
+        return False
+    return _JUST_A_VALUE.match(remark) is not None or _AS_WELL.search(remark) is not None
 
 
 def conclusion(sentence: str) -> str:
@@ -68,25 +106,35 @@ def doubts(text: str) -> bool:
 
 
 def stated_value(sentence: str) -> str:
-    """The value a prose sentence states; any other text unchanged."""
-    sentence = main_clause(_DISCOURSE.sub("", sentence))
-    outside = MATH_SPAN.sub(" ", sentence)
-    if not is_prose(sentence) or DOUBT.search(outside):
-        return sentence
-    stated = list(_STATES.finditer(sentence))
-    if any(_VALUE_AFTER.match(sentence, verb.end()) for verb in stated[:-1]):
-        return sentence  # "x is 3 and y is 4": which one?
+    """The value a prose sentence states; the sentence unchanged when it states none. Text that
+    is not prose is returned without its leading "So", "Thus" and side remarks."""
+    clause = main_clause(_DISCOURSE.sub("", sentence))
+    if not is_prose(clause):
+        return clause
+    value = _stated(clause)
+    return sentence if value is None else value
+
+
+def _stated(clause: str) -> str | None:
+    outside = MATH_SPAN.sub(" ", clause)
+    if DOUBT.search(outside):
+        return None
+    stated = list(_STATES.finditer(clause))
+    if any(_VALUE_AFTER.match(clause, verb.end()) for verb in stated[:-1]):
+        return None  # "x is 3 and y is 4": which one?
     if stated:
-        rest = sentence[stated[-1].end() :].strip()
+        if _MAY_BE.search(clause[: stated[-1].end()]):
+            return None  # "it could be 5"
+        rest = clause[stated[-1].end() :].strip()
         if _clean_value(rest):
             return unwrap_math(rest)
-    spans: list[str] = MATH_SPAN.findall(sentence)
+    spans: list[str] = MATH_SPAN.findall(clause)
     numbers = list(_NUMBER.finditer(outside))
     if len(spans) == 1 and not numbers and not QUALIFIER.search(outside):
         return unwrap_math(spans[0])
     if len(numbers) == 1 and not spans and not _qualified(outside, numbers[0]):
         return numbers[0].group(0)
-    return sentence
+    return None
 
 
 def _clean_value(rest: str) -> bool:

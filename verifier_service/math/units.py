@@ -26,10 +26,25 @@ _TRAILING_WORD_UNIT = re.compile(
 _GLUED_AREA_UNIT = re.compile(r"(?<=\d)\s*(mm|cm|km|m|in|ft|yd|mi)\s*([\u00b2\u00b3])$")
 _MERIDIEM = re.compile(r"^[ap]\.?\s*m\.?$", re.I)
 _PREFIX_END = re.compile(r"(?:[\d})]|\\pi|\\infty)\s*$")
+# A multiplier, a fraction word or an adverb changes the value; it is never a unit.
+_NOT_A_UNIT = re.compile(
+    r"\b(?:hundred|thousand|million|billion|trillion|dozen|gross|score|factorial|inverse"
+    r"|reciprocal|halves|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?"
+    r"|ninths?|tenths?|hundredths?|thousandths?|approx|onwards?|upwards?|downwards?|percent"
+    r"|hmm+|umm?|uh|erm|[a-z]+ly)s?\b",
+    re.I,
+)
+_UNIT_WORDS = frozenset(
+    {"square", "cubic", "per", "meter", "centimeter", "millimeter", "kilometer", "inch", "foot"}
+    | {"yard", "mile", "gram", "kilogram", "milligram", "pound", "ounce", "liter", "milliliter"}
+    | {"second", "minute", "hour", "day", "week", "month", "year", "dollar", "cent", "unit"}
+    | {"degree", "radian", "gallon", "quart", "pint", "cup", "acre", "hectare", "ton", "tonne"}
+    | {"light", "kilowatt", "watt", "volt", "newton", "joule", "calorie", "mph", "euro"}
+)
 _MARKED = re.compile(r"^(.*) \\unit\{([^{}]*)\}$", re.S)
 _CONNECTORS = frozenset(
     {"or", "and", "to", "but", "not", "no", "none", "nor", "if", "then", "than", "more", "less"}
-    | {"least", "most", "only", "each", "per", "plus", "minus", "times", "over", "under", "is"}
+    | {"least", "most", "only", "each", "plus", "minus", "times", "over", "under", "is"}
     | {"are", "was", "be", "equals"}
 )
 _SYNONYMS = {
@@ -80,14 +95,24 @@ def _strip_one_unit(text: str) -> tuple[str, str | None]:
             continue
         if any(word.lower() in _CONNECTORS for word in words) or _not_a_unit(match.group(1)):
             continue
+        if len(words) > 1 and not all(_is_unit_word(word) for word in words):
+            continue  # "5 I think", "101 in binary": only known unit words make a long unit
         if prefix and _PREFIX_END.search(prefix):
             return prefix, _canonical(words, match.group(2))
     return text, None
 
 
 def _not_a_unit(text: str) -> bool:
-    """Words that doubt or qualify a value ("probably", "squared", "maximum"), and a.m./p.m."""
-    return bool(DOUBT.search(text) or QUALIFIER.search(text) or _MERIDIEM.match(text.strip()))
+    """Words that doubt or qualify a value ("probably", "squared", "maximum", "thousand",
+    "hopefully"), and a.m./p.m."""
+    if DOUBT.search(text) or QUALIFIER.search(text) or _NOT_A_UNIT.search(text):
+        return True
+    return _MERIDIEM.match(text.strip()) is not None
+
+
+def _is_unit_word(word: str) -> bool:
+    lower = word.lower()
+    return lower in _UNIT_WORDS or _singular(lower) in _UNIT_WORDS or lower in _SYNONYMS
 
 
 def _canonical(words: list[str], power: str | None) -> str:
