@@ -33,6 +33,7 @@ _ANCHOR = re.compile(
 # "Final Answer: ..." as a statement of its own: MATH's capitalised format, or a line of its
 # own ("To double-check the final answer: ..." is neither).
 _FINAL_ANSWER = re.compile(r"\bFinal Answer\b|(?im:^[ \t*#>_-]*final answer\b)")
+_ANCHOR_HINT = re.compile(r"answer|####|solution|option|choice", re.I)
 _FINAL_HEADING = re.compile(r"(?im)^[ \t#*_>-]*final answer[ \t*_:]*$\n?")
 _SENTENCE_START = re.compile(r"[.!?](?:\s|$)|\n|\*\*")
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|\n")
@@ -59,8 +60,10 @@ def anchored_statement(text: str, start: int = 0, *, leading_value: bool = False
     """The answer after the last built-in anchor at or after `start`: None without an anchor,
     "" when a second thought withdraws it. A "Final Answer" heading on a line of its own is an
     anchor for the line below it."""
+    if not _ANCHOR_HINT.search(text, start):
+        return None
     anchors = list(_ANCHOR.finditer(text, start))
-    headings = list(_FINAL_HEADING.finditer(text, start))
+    headings = list(_FINAL_HEADING.finditer(text, start)) if "inal" in text else []
     last = anchors[-1] if anchors else None
     heading = headings[-1] if headings else None
     if heading is not None and (last is None or heading.start() > last.start()):
@@ -156,11 +159,15 @@ def _leading_spans(tail: str) -> tuple[list[str], str]:
 
 
 def _first_sentence(tail: str) -> str:
-    """Up to the first full stop or line break outside a math span."""
-    spans = [(m.start(), m.end()) for m in MATH_SPAN.finditer(tail, 0, 2 * MAX_ANCHOR_TAIL)]
+    """Up to the first full stop or line break outside a math span (spans found lazily)."""
+    spans = MATH_SPAN.finditer(tail)
+    span = next(spans, None)
     for end in _SENTENCE_END.finditer(tail):
-        if not any(start < end.start() < stop for start, stop in spans):
-            return tail[: end.start()]
+        index = end.start()
+        while span is not None and span.end() <= index:
+            span = next(spans, None)
+        if span is None or not span.start() < index:
+            return tail[:index]
     return tail
 
 

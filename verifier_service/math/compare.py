@@ -221,7 +221,9 @@ def values_equal(answer: Any, reference: Any, rounded: int | None, policy: Polic
 
 def undefined(value: Any) -> bool:
     """Whether a value is or holds `zoo` (a division by zero) or `nan` (`\\infty - \\infty`)."""
-    return isinstance(value, sympy.Basic) and value.has(sympy.nan, sympy.zoo)
+    if isinstance(value, sympy.Rational) or not isinstance(value, sympy.Basic):
+        return False
+    return bool(value.has(sympy.nan, sympy.zoo))
 
 
 def _fraction(value: Any) -> Fraction:

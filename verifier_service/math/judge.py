@@ -221,11 +221,19 @@ def _labelled_outcome(
             return _labels_final(False, "different labels", *different)
         answer_text = answer_labels.text(reference_labels.labels)
         reference_text = reference_labels.text()
+        outcome = compare_pair(answer_text, reference_text, policy, deep=deep)
+        if outcome is None:
+            return None
+        return PairOutcome(outcome.equal, f"labelled: {outcome.rule}")  # the same labels
     elif answer_labels is not None:
+        if "=" in reference and has_free_letters(answer_labels.text()):
+            return PairOutcome(False, "not labelled")  # `y = 2x + 3` against an equation
         answer_text = answer_labels.text()
         reference_text = _as_labelled_row(reference, answer_labels)
     else:
         assert reference_labels is not None
+        if "=" in answer and has_free_letters(reference_labels.text()):
+            return PairOutcome(False, "not labelled")
         reference_text = reference_labels.text()
         answer_text = _as_labelled_row(answer, reference_labels)
     outcome = compare_pair(answer_text, reference_text, policy, deep=deep)

@@ -76,24 +76,33 @@ def normalize(text: str) -> str:
     text = text.strip()
     for source, target in _UNICODE.items():
         text = text.replace(source, target)
-    text = _single_backslashes(text)
-    text = _MARKDOWN_BOLD.sub(r"\1", text)
+    commands = "\\" in text
+    if commands:
+        text = _single_backslashes(text)
+    if text.startswith("**"):
+        text = _MARKDOWN_BOLD.sub(r"\1", text)
     text = _strip_fences(text)
-    text = _SPACED_THOUSANDS.sub(_thousands_mark, text)
-    text = _BRACED_DECIMAL_COMMA.sub(",", text)
-    text = _DROP_COMMANDS.sub("", text)
+    if commands or "{" in text:
+        text = _SPACED_THOUSANDS.sub(_thousands_mark, text)
+        text = _BRACED_DECIMAL_COMMA.sub(",", text)
+    if commands:
+        text = _DROP_COMMANDS.sub("", text)
+        text = _FRAC_ALIASES.sub(r"\\frac", text)
+        text = _FRAC_SHORTHAND.sub(_braced_fraction, text)
+        text = _SQRT_SHORTHAND.sub(r"\\sqrt{\1}", text)
     text = _SPACING.sub(_space_or_row_break, text)
-    text = _FRAC_ALIASES.sub(r"\\frac", text)
-    text = _FRAC_SHORTHAND.sub(_braced_fraction, text)
-    text = _SQRT_SHORTHAND.sub(r"\\sqrt{\1}", text)
     text = _DEGREES.sub("", text)
     text = _DOLLAR_SIGN.sub("", text)
     text = text.replace("\\%", "%").replace("%", "\\%")
     text = _relations(text)
     text = text.rstrip(" .")
-    text = _unwrap_group(text)
-    text = _multiplied(text)
-    text = _modulus(attach_unit(text))
+    if text.startswith("{"):
+        text = _unwrap_group(text)
+    if text[:1].isdigit() or text[:1] in "+-":
+        text = _multiplied(text)
+    text = attach_unit(text)
+    if "mod" in text:
+        text = _modulus(text)
     text = _thousands(text)
     text = collapse_redundant_brackets(text)
     return " ".join(text.split())
