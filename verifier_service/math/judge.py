@@ -25,6 +25,9 @@ from verifier_service.math.parse import ParseError, parse_node
 from verifier_service.math.units import split_unit
 
 MAX_DISTINCT_ANSWERS = 8
+# A reference `1,22` may list 1 and 22, but an answer `1.22` with the very same digits is the
+# decimal it also reads as (a list would not be answered so).
+_SAME_DIGITS_COMMA = re.compile(r"^[+-]?[1-9]\d{0,2},\d{2}$")
 _WORDS = re.compile(r"^[A-Za-z]+(?:[ '\-]+[A-Za-z]+)*$")
 _MATH_WORDS = frozenset({"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "pi", "oo"})
 _INFINITY = re.compile(r"^([+-]?)\s*(?:\\text\{\s*)?(?:infinity|inf|\\infty|oo)\s*\}?$", re.I)
@@ -130,25 +133,10 @@ def _against_references(
 
 
 def compare_pair(answer: str, reference: str, policy: Policy, *, deep: bool) -> PairOutcome | None:
-    if answer == reference:
-        return PairOutcome(True, "identical after normalisation")
-    answer, answer_unit = split_unit(answer)
-    reference, reference_unit = split_unit(reference)
-    if answer_unit and reference_unit and answer_unit != reference_unit:
-        return PairOutcome(False, f"different units ({answer_unit} vs {reference_unit})")
-    if answer == reference:
-        return PairOutcome(True, "identical after normalisation")
-    marks = different_marks(answer, reference)
-    if marks:
-        return PairOutcome(False, marks)
-    reference = decimal_comma(reference, reference=True) or final_of_chain(reference)[0]
-    answer, steps = final_of_chain(answer)
-    if steps:
-        checked = _chain_holds(steps, policy, deep=deep)
-        if checked is None or not checked.equal:
-            return checked
-    if answer == reference:
-        return PairOutcome(True, "identical after normalisation")
+    prepared = _prepare_pair(answer, reference, policy, deep=deep)
+    if not isinstance(prepared, tuple):
+        return prepared
+    answer, reference = prepared
     answer_time, reference_time = clock_time(answer), clock_time(reference)
     if answer_time and reference_time:
         equal = same_time(answer_time, reference_time)
@@ -175,6 +163,32 @@ def _number(text: str, *, reference: bool = False) -> ExactNumber | None:
         european = decimal_comma(text, reference=reference)
         number = parse_number(european) if european else None
     return number
+
+
+def _prepare_pair(
+    answer: str, reference: str, policy: Policy, *, deep: bool
+) -> tuple[str, str] | PairOutcome | None:
+    """The pair with units, decimal commas and chains of equalities read, or its outcome when
+    that alone decides (identical text, different units or marks, a chain with a false step)."""
+    identical = PairOutcome(True, "identical after normalisation")
+    if answer == reference:
+        return identical
+    answer, answer_unit = split_unit(answer)
+    reference, reference_unit = split_unit(reference)
+    if answer_unit and reference_unit and answer_unit != reference_unit:
+        return PairOutcome(False, f"different units ({answer_unit} vs {reference_unit})")
+    marks = different_marks(answer, reference)
+    if answer == reference or marks:
+        return PairOutcome(False, marks) if marks else identical
+    if _SAME_DIGITS_COMMA.match(reference) and answer == reference.replace(",", "."):
+        return PairOutcome(True, "the same decimal, written with a comma")  # `1,22` and `1.22`
+    reference = decimal_comma(reference, reference=True) or final_of_chain(reference)[0]
+    answer, steps = final_of_chain(answer)
+    if steps:
+        checked = _chain_holds(steps, policy, deep=deep)
+        if checked is None or not checked.equal:
+            return checked
+    return identical if answer == reference else (answer, reference)
 
 
 def _chain_holds(steps: list[str], policy: Policy, *, deep: bool) -> PairOutcome | None:

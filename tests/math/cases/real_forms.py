@@ -156,6 +156,10 @@ CASES: list[Case] = [
     Case(r"\boxed{5 \textnormal{ miles}}", "50", "wrong"),
     Case(r"\boxed{3 \text{ dollars}}", "4", "wrong"),
     Case(r"\boxed{1,22}", "122", "wrong", "a decimal comma, not a separator"),
+    Case(r"\boxed{1.22}", "1,22", "correct", "a reference with a decimal comma, same digits"),
+    Case(r"\boxed{10.20}", "10,20", "correct", "the same digits with a point"),
+    Case(r"\boxed{10.2}", "10,20", "wrong", "a reference 10,20 may list 10 and 20"),
+    Case(r"\boxed{1.2}", "1,22", "wrong", "different digits"),
     Case(r"\boxed{11,\! 111,\! 111,\! 110}", "11111111100", "wrong", "a digit moved"),
     # --- 5. the reference is a whole solution -------------------------------------------------
     Case(r"\boxed{14}", MATH_REF, "correct", r"the \boxed{} of the solution is the reference"),
