@@ -182,3 +182,30 @@ def test_a_lone_surrogate_anywhere_is_a_422_naming_the_field(client: httpx.Clien
         assert field in reply.json()["error"], reply.json()
         assert "lone surrogate" in reply.json()["error"]
     assert [r["verdict"] for r in verify(client, code)] == ["accepted"]
+
+
+def test_an_empty_reference_list_is_that_items_invalid_reference(client: httpx.Client) -> None:
+    results = verify(
+        client,
+        math_item(r"\boxed{1}", []),
+        math_item(r"\boxed{1}", "1"),
+        math_item("no answer here", "   "),
+    )
+    assert [r["verdict"] for r in results] == ["invalid_reference", "correct", "invalid_reference"]
+    assert [r["reward"] for r in results] == [None, 1.0, None]
+
+
+def test_invalid_json_names_the_position(client: httpx.Client) -> None:
+    reply = client.post(
+        "/v1/verify", content=b'{"items": [', headers={"content-type": "application/json"}
+    )
+    assert reply.status_code == 422
+    assert "not valid JSON" in reply.json()["error"]
+    assert "character 11" in reply.json()["error"]
+
+
+def test_a_body_without_a_json_content_type_says_which_header(client: httpx.Client) -> None:
+    body = json.dumps({"items": [math_item("1", "1")]}).encode()
+    reply = client.post("/v1/verify", content=body, headers={"content-type": "text/plain"})
+    assert reply.status_code == 422
+    assert "content-type: application/json" in reply.json()["error"]

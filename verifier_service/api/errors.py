@@ -32,14 +32,30 @@ def field_path(location: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
-def _validation_error(_: Request, error: Exception) -> JSONResponse:
+def _validation_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    details = [
-        {"field": field_path(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type")}
-        for e in error.errors()
-    ]
+    details = [_detail(e, request.headers.get("content-type", "")) for e in error.errors()]
     summary = "; ".join(f"{d['field']}: {d['message']}" for d in details[:5])
     return JSONResponse(status_code=422, content={"error": summary, "detail": details})
+
+
+def _detail(error: Any, content_type: str) -> dict[str, Any]:
+    """One validation error as `{field, message, type}`, with what to do for a body that is
+    not JSON (the position of the first bad character) or not sent as JSON."""
+    kind = error.get("type")
+    location = error.get("loc", ())
+    message = error.get("msg", "")
+    if kind == "json_invalid":
+        position = location[-1] if location else "?"
+        reason = (error.get("ctx") or {}).get("error", "JSON decode error")
+        message = f"the body is not valid JSON: {reason} at character {position}"
+        return {"field": "body", "message": message, "type": kind}
+    if location in (("body",), ["body"]) and "json" not in content_type.lower():
+        message = (
+            f"{message}; send the body as JSON with the header `content-type: application/json`"
+            f" (this request said {content_type or 'no content-type'!r})"
+        )
+    return {"field": field_path(location), "message": message, "type": kind}
 
 
 def _http_error(_: Request, error: Exception) -> JSONResponse:

@@ -45,6 +45,8 @@ def judge_response(
 ) -> Decision:
     """Judge one model output against acceptable references, in this process, unbounded."""
     options = options or MathOptions()
+    if not any(reference.strip() for reference in references):
+        return Decision("invalid_reference", "the reference is empty")
     answers = extract_answers(response, options.extraction, options.anchors)
     if not answers:
         return Decision("no_answer", no_answer_reason(options))

@@ -26,8 +26,9 @@ class MathItem(TextModel):
     task: Literal["math"]
     id: ItemId = None
     response: str = Field(description="The full model output.")
-    reference: str | Annotated[list[str], Field(min_length=1, max_length=MAX_REFERENCES)] = Field(
-        description="The correct answer, or a list of acceptable answers (any match is correct)."
+    reference: str | Annotated[list[str], Field(max_length=MAX_REFERENCES)] = Field(
+        description="The correct answer, or a list of acceptable answers (any match is correct). "
+        "An empty list or string leaves the item unscorable: its verdict is `invalid_reference`."
     )
     options: MathOptions = Field(default_factory=MathOptions)
 

@@ -119,7 +119,9 @@ class MathScorer:
         started = time.perf_counter()
         answers = extract_answers(item.response, item.options.extraction, item.options.anchors)
         entry = _Prepared(item, answers[-1] if answers else None, started)
-        if not answers:
+        if not any(reference.strip() for reference in item.references):
+            entry.decision = Decision("invalid_reference", "the reference is empty")
+        elif not answers:
             entry.decision = Decision("no_answer", no_answer_reason(item.options))
         else:
             raw_references = tuple(item.references)
