@@ -11,7 +11,7 @@ import httpx
 from tests.code.test_judging import code_item, stdio
 from tests.support.api import math_item, verify
 from tests.support.redis import RedisServer
-from tests.support.server import RunningServer
+from tests.support.server import RunningServer, free_port
 from tests.support.workers import WorkerFleet
 from verifier_service.queue import keys
 
@@ -105,3 +105,20 @@ def _wait_trimmed(redis: Any) -> bool:
             return True
         time.sleep(0.2)
     return False
+
+
+def test_two_workers_on_one_machine_share_no_metrics_port(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """The README says start several: the second worker finds the fixed port taken and serves
+    its /metrics on a free one instead of dying with `Address already in use`."""
+    port = free_port()
+    settings = {"VERIFIER_WORKER_METRICS_PORT": str(port)}
+    with WorkerFleet(redis_server.url, 2, tmp_path, settings=settings) as fleet:
+        assert all(process.poll() is None for process in fleet.processes)
+        ports = sorted(
+            int(info[b"metrics_port"]) for info in _workers(redis_server.client()).values()
+        )
+        assert port in ports and len(set(ports)) == 2
+        for each in ports:
+            assert httpx.get(f"http://127.0.0.1:{each}/healthz", timeout=5).status_code == 200

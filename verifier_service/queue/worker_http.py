@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
@@ -10,6 +12,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 if TYPE_CHECKING:
     from verifier_service.queue.worker import Worker
+
+log = logging.getLogger(__name__)
 
 
 class HealthServer:
@@ -42,9 +46,20 @@ class HealthServer:
             def log_message(self, format: str, *args: object) -> None:
                 return
 
-        self._server = ThreadingHTTPServer(
-            (settings.worker_metrics_host, settings.worker_metrics_port), Handler
-        )
+        address = (settings.worker_metrics_host, settings.worker_metrics_port)
+        try:
+            self._server = ThreadingHTTPServer(address, Handler)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE or settings.worker_metrics_port == 0:
+                raise
+            # Another worker on this machine has the port: take a free one and say which.
+            self._server = ThreadingHTTPServer((settings.worker_metrics_host, 0), Handler)
+            log.warning(
+                "worker metrics port %d is in use (another worker on this machine?); serving "
+                "/metrics and /healthz on port %d instead (set VERIFIER_WORKER_METRICS_PORT)",
+                settings.worker_metrics_port,
+                self._server.server_address[1],
+            )
         self.port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, name="health", daemon=True).start()
 
