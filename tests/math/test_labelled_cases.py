@@ -15,6 +15,8 @@ from tests.math.cases import (
     expressions,
     extraction,
     intervals,
+    model_outputs,
+    model_outputs_more,
     multi_reference,
     numbers,
     real_forms,
@@ -42,6 +44,8 @@ CATEGORIES: dict[str, list[Case]] = {
     "real_forms_more": real_forms_more.CASES,
     "traps_forms": traps_forms.CASES,
     "traps_forms_2": traps_forms_2.CASES,
+    "model_outputs": model_outputs.CASES,
+    "model_outputs_more": model_outputs_more.CASES,
 }
 
 LABELLED: list[tuple[str, Case]] = [

@@ -18,6 +18,7 @@ from verifier_service.math.statements import (
     MATH_SPAN,
     QUALIFIER,
     doubts,
+    hedges,
     is_prose,
     main_clause,
     offers_another,
@@ -47,6 +48,7 @@ _QUOTES = re.compile(r'^(?:\\?["\'`]|``)+')
 _SPAN_CONNECTOR = re.compile(r"\s*(?:,|\band\b|\bor\b)\s*(?=\$|\\\(|\\\[)")
 _VALUE = re.compile(r"[\d\\$]|^\(?[A-J]\)?$|(?<![A-Za-z])[A-J](?![A-Za-z])")
 _LEADING_VALUE = re.compile(r"(?:[+-]?\d|\\|\$|\(?[A-J]\)?(?![A-Za-z])|[A-Za-z](?:_\w+)?\s*=|\()")
+_OPTION_MENTION = re.compile(r"\b(?:option|choice)\s*\(?[A-J]\)?(?![A-Za-z])", re.I)
 MAX_ANCHOR_TAIL = 2000
 
 
@@ -130,8 +132,11 @@ def clean_tail(tail: str) -> str:
         return sentence if refused else ", ".join(spans)
     answer = _BOLD.sub("", sentence).strip().rstrip(".,;:").strip()
     leading = main_clause(answer)
-    if offers_another(answer[len(leading) :]):
-        return answer  # "5, but 6 works too": two values, which matches nothing
+    remark = answer[len(leading) :]
+    if offers_another(remark) or hedges(remark):
+        return answer  # "5, but 6 works too", "B, but I'm not sure": nothing to reward
+    if _OPTION_MENTION.search(remark):
+        return answer  # "12, which is option (C)": the letter is in the remark
     if is_prose(answer) and not answer[:1].isdigit():
         return stated_value(answer)
     return leading if not doubts(leading) else answer

@@ -25,7 +25,12 @@ _ANSWER_CHOICE = re.compile(
 )
 _LONE_LETTER = re.compile(r"^\(?([A-Ja-j])\)?$")
 _LOWER_LETTER_PREFIX = re.compile(r"^[a-j](?![A-Za-z0-9(])")
-_EXPLANATION = re.compile(r"^\s*,?\s*(?:since|because|given)\b", re.I)
+_EXPLANATION = re.compile(
+    r"^\s*[,;(]?\s*(?:since|because|given|not\s+\(?[A-J]\)?(?![A-Za-z])|[A-J](?:\s*,\s*[A-J])*"
+    r"(?:\s+and\s+[A-J])?\s+(?:are|is)\s+(?:too|not|wrong|incorrect))",
+    re.I,
+)
+_MENTIONED = re.compile(r"\b(?:option|choice)\s*\(?([A-J])\)?(?![A-Za-z])", re.I)
 _ANOTHER_OPTION = re.compile(r"(?<![A-Za-z0-9])\(?[A-J](?:\)|[.:])(?!\w)")
 _OPTION_TEXT = re.compile(r"^\s*[.:)\]]")
 _WORDS_AFTER = re.compile(r"^\s+(?![=+\-*/^<>])")
@@ -52,7 +57,9 @@ def chosen_letter(answer: str) -> str | None:
     if lone is not None:
         return lone.group(1).upper()
     match = _ANSWER_CHOICE.match(text)
-    if match is None or _LOWER_LETTER_PREFIX.match(text):
+    if match is None:
+        return _mentioned_option(text)
+    if _LOWER_LETTER_PREFIX.match(text):
         return None  # `a + b` starts with a lower-case variable, not an option
     letter = (match.group(1) or match.group(2)).upper()
     rest = match.group("rest")
@@ -66,3 +73,11 @@ def chosen_letter(answer: str) -> str | None:
         return None
     others = {m.group(1) for m in _OTHER_LETTER.finditer(rest)} - {letter}
     return None if others else letter
+
+
+def _mentioned_option(text: str) -> str | None:
+    """`12, which is option (C)`: a value followed by the one option it names."""
+    if DOUBT.search(text):
+        return None
+    letters = {m.group(1).upper() for m in _MENTIONED.finditer(text)}
+    return letters.pop() if len(letters) == 1 else None

@@ -65,6 +65,7 @@ _MODULUS = re.compile(
     r"|\\b?mod\s*\{?\s*(\d+)\s*\}?)\s*$"
 )
 _BRACED_DECIMAL_COMMA = re.compile(r"(?<=\d)\{,\}(?=\d)")  # `1{,}5`: LaTeX's decimal comma
+_PERCENT_WORD = re.compile(r"(?<=\d)\s*(?:\\text\{\s*(?:\\?%|percent)\s*\}|\s+percent\b)")
 _MARKDOWN_BOLD = re.compile(r"^\*\*(.+)\*\*$", re.S)
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 _DOUBLED_BACKSLASH = re.compile(r"\\\\(?=[a-zA-Z{}()\[\]%,!])")
@@ -93,6 +94,7 @@ def normalize(text: str) -> str:
     text = _SPACING.sub(_space_or_row_break, text)
     text = _DEGREES.sub("", text)
     text = _DOLLAR_SIGN.sub("", text)
+    text = _PERCENT_WORD.sub("%", text)
     text = text.replace("\\%", "%").replace("%", "\\%")
     text = _relations(text)
     text = text.rstrip(" .")
@@ -136,6 +138,8 @@ def final_of_chain(text: str) -> tuple[str, list[str]]:
     if len(parts) == 2:
         constant = all(is_constant_text(part) for part in parts)
         return (parts[1], parts) if constant else (text, [])
+    if all(is_label(part) for part in parts[:-1]):  # `x = y = z = 1`: each of them is 1
+        return ", ".join(f"{part} = {parts[-1]}" for part in parts[:-1]), []
     label = is_label(parts[0])
     steps = parts[1:] if label else parts
     return (f"{parts[0]} = {parts[-1]}" if label else parts[-1]), steps

@@ -41,7 +41,8 @@ _DISCOURSE = re.compile(r"^(?:so|thus|hence|therefore|then|finally)\b,?\s*", re.
 # A clause that gives a reason or a side remark after the answer.
 _CLAUSE_BREAK = re.compile(
     r",\s+(?=(?:since|because|as|which|where|while|given|and|but|so|then|hence|thus|i\.e|let)\b)"
-    r"|\s+(?=(?:since|because)\b)|;\s|\s+\((?=[A-Za-z]{2,}\b)",
+    r"|\s+(?=(?:since|because)\b)|;\s|\s+\((?=[A-Za-z]{2,}\b)"
+    r"|,\s+(?=(?:approximately|about|roughly|or about|i\.e)\b)|\s+[\u2014\u2013]\s+",
     re.I,
 )
 # After the main clause: a second value offered as well ("5; 6 is also valid", "5, and 6",
@@ -57,7 +58,13 @@ _JUST_A_VALUE = re.compile(
     r"\s*[.!]?\s*$"
 )
 _SUPPOSITION = re.compile(
-    r"\b(?:if|assume|assuming|suppose|supposing|let|whether|unless|when|what)\b|^\s*is\b", re.I
+    r"\b(?:if|assume|assuming|suppose|supposing|let|whether|unless|when|what|guess)\b|^\s*is\b",
+    re.I,
+)
+_HEDGING_REMARK = re.compile(
+    r"\b(?:not sure|unsure|not certain|maybe|perhaps|possibly|probably|might be|could be wrong"
+    r"|i guess|not confident)\b",
+    re.I,
 )
 _A_VALUE = re.compile(r"\d|\$|\\[(\[]|(?<![A-Za-z])\(?[A-J]\)?(?![A-Za-z])")
 # Where a concluding statement starts inside a long run-on sentence.
@@ -80,6 +87,11 @@ def supposes(prefix: str) -> bool:
     """Whether the words before an answer make it a supposition or a question ("Assume the
     answer is", "If the answer is", "Is the answer")."""
     return _SUPPOSITION.search(MATH_SPAN.sub(" ", prefix)) is not None
+
+
+def hedges(remark: str) -> bool:
+    """Whether a remark after the answer takes it back: ", but I'm not sure", "maybe"."""
+    return _HEDGING_REMARK.search(MATH_SPAN.sub(" ", remark)) is not None
 
 
 def offers_another(remark: str) -> bool:

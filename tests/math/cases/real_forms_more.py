@@ -120,6 +120,13 @@ CASES: list[Case] = [
     Case(r"\boxed{(B) 12}", r"(C) 12", "wrong", "the right text under the wrong letter"),
     Case(r"\boxed{A}", "A:B=1:2", "wrong", "a ratio label is not option A"),
     Case("**B**", "B", "correct", "bold letter, lenient", LENIENT),
+    # --- a side remark is cut off, never part of the value --------------------------------
+    Case("The answer is x - 1.", "x", "wrong", "a minus sign is not a dash before a remark"),
+    Case("The answer is 5 - 2 = 3.", "5", "wrong", "the chain ends at 3"),
+    Case("The answer is x + 1, since x > 0.", "x", "wrong", "the reason is cut, not the value"),
+    Case("The answer is 12 \u2014 a dozen.", "12", "correct", "an em dash starts a remark"),
+    Case("The answer is B, but I'm not sure.", "B", "wrong", "a hedge after the answer"),
+    Case("I'd guess the answer is B.", "B", "no_answer", "a guess"),
     # --- 10. trailing special tokens ----------------------------------------------------------
     Case("The answer is 72<|im_end|>", "72", "correct"),
     Case("#### 72</s>", "72", "correct"),
