@@ -143,7 +143,7 @@ def test_empty_strings(client: httpx.Client) -> None:
         "no_answer",
         "no_answer",
         "invalid_reference",
-        "no_answer",
+        "invalid_reference",  # no reference: the item cannot be scored, whatever the answer
         "invalid_reference",
     ]
 
