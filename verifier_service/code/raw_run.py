@@ -62,14 +62,23 @@ class RawRunner:
         return language
 
     def run(
-        self, language: Language, code: str, *, stdin: bytes, time_s: float, memory_mb: int
+        self,
+        language: Language,
+        code: str,
+        *,
+        stdin: bytes,
+        time_s: float,
+        memory_mb: int,
+        wall_s: float | None = None,
     ) -> RawRun:
-        """Compile (once per distinct program) and run `code` once; `time_s` is CPU seconds."""
+        """Compile (once per distinct program) and run `code` once; `time_s` is CPU seconds,
+        `wall_s` a wall-clock limit (default: twice the CPU time plus a second)."""
         limits = RunLimits(
             time_s=time_s,
             memory_mb=memory_mb + language.memory_extra_mb,
             max_processes=language.processes,
             output_bytes=OUTPUT_BYTES,
+            wall_limit_s=wall_s,
         )
         with self._store.prepared(language, code) as program:
             if not program.compiled:

@@ -31,11 +31,13 @@ class RunLimits:
     file_size_mb: int = 64
     open_files: int = 256
     idle_s: float | None = None  # end the run once it used (almost) no CPU this long
+    wall_limit_s: float | None = None  # a wall-clock limit of its own (SandboxFusion's run_timeout)
 
     @property
     def wall_s(self) -> float:
-        """Sleeping does not use CPU: the wall clock allows twice the time plus a second."""
-        return self.time_s * 2 + 1
+        """Sleeping does not use CPU: the wall clock allows twice the time plus a second, unless
+        the caller set a wall-clock limit of its own."""
+        return self.wall_limit_s if self.wall_limit_s is not None else self.time_s * 2 + 1
 
 
 @dataclass(frozen=True, slots=True)

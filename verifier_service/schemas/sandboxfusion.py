@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from verifier_service.schemas.text import TextModel
 
 MAX_RUN_TIMEOUT_S = 60
+MIN_RUN_TIMEOUT_S = 0.1
+DEFAULT_MEMORY_MB = 1024
 MIN_MEMORY_MB = 16
 MAX_MEMORY_MB = 8192
 
@@ -38,13 +40,28 @@ class RunCodeRequest(TextModel):
     )
     run_timeout: float = Field(
         10,
-        gt=0,
-        le=MAX_RUN_TIMEOUT_S,
-        description="CPU seconds for the run; the wall clock allows twice that plus a second.",
+        description="Wall-clock seconds for the run, as in SandboxFusion (a sleeping program "
+        f"times out too); any value is accepted and held to {MIN_RUN_TIMEOUT_S} to "
+        f"{MAX_RUN_TIMEOUT_S} s.",
     )
     memory_limit_MB: int = Field(
-        -1, description=f"Memory of the run in MB ({MIN_MEMORY_MB} to {MAX_MEMORY_MB}); -1: 1024."
+        -1,
+        description=f"Memory of the run in MB; -1 (SandboxFusion's no limit) is 1024, and any "
+        f"other value is held to {MIN_MEMORY_MB} to {MAX_MEMORY_MB}.",
     )
+
+    @property
+    def run_seconds(self) -> float:
+        """`run_timeout` held to what this service runs (SandboxFusion has no bounds: a value
+        outside ours is served at the nearest bound, never refused)."""
+        return min(max(self.run_timeout, MIN_RUN_TIMEOUT_S), MAX_RUN_TIMEOUT_S)
+
+    @property
+    def memory_mb(self) -> int:
+        if self.memory_limit_MB == -1:
+            return DEFAULT_MEMORY_MB
+        return min(max(self.memory_limit_MB, MIN_MEMORY_MB), MAX_MEMORY_MB)
+
     files: dict[str, str | None] = Field(
         default_factory=dict, description="Not supported: must be empty."
     )
@@ -52,13 +69,6 @@ class RunCodeRequest(TextModel):
         default_factory=list, description="Not supported: must be empty."
     )
     args: list[str] = Field(default_factory=list, description="Not supported: must be empty.")
-
-    @field_validator("memory_limit_MB")
-    @classmethod
-    def _memory(cls, value: int) -> int:
-        if value != -1 and not MIN_MEMORY_MB <= value <= MAX_MEMORY_MB:
-            raise ValueError(f"must be -1 or between {MIN_MEMORY_MB} and {MAX_MEMORY_MB}")
-        return value
 
     @field_validator("files", "fetch_files", "args")
     @classmethod

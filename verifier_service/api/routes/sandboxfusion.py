@@ -35,7 +35,6 @@ ERRORS: dict[int | str, dict[str, str]] = {
     503: {"description": "Code execution is unavailable on this service (no sandbox)."},
     504: {"description": "Saturated: retry after `Retry-After` seconds (verl retries a 504)."},
 }
-DEFAULT_MEMORY_MB = 1024
 # SandboxFusion modes that run a test framework rather than one program.
 TEST_MODES = frozenset({"pytest", "junit", "jest", "go_test", "d_ut", "kotlin_script"})
 LIMIT_MESSAGES = {
@@ -75,13 +74,13 @@ def execute(runner: RawRunner, request: RunCodeRequest) -> RunCodeResponse:
         raise RequestValidationError(
             [{"loc": ("body", "language"), "msg": str(error), "type": "value_error"}]
         ) from error
-    memory_mb = DEFAULT_MEMORY_MB if request.memory_limit_MB == -1 else request.memory_limit_MB
     raw = runner.run(
         language,
         request.code,
         stdin=(request.stdin or "").encode("utf-8"),
-        time_s=request.run_timeout,
-        memory_mb=memory_mb,
+        time_s=request.run_seconds,
+        memory_mb=request.memory_mb,
+        wall_s=request.run_seconds,  # SandboxFusion's run_timeout is wall-clock time
     )
     return to_response(raw)
 
