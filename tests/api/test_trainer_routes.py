@@ -75,6 +75,33 @@ def test_the_prompt_prefix_is_stripped_and_a_mismatch_scores_the_whole_query(
     assert answer["rewards"] == [0.0, 1.0, 1.0]
 
 
+def test_openrlhf_queries_decoded_with_special_tokens_score_as_their_answers(
+    client: httpx.Client,
+) -> None:
+    """OpenRLHF's remote reward sends `decode(prompt + response, skip_special_tokens=False)`
+    (openrlhf/utils/remote_rm_utils.py): the response ends with the end-of-turn token."""
+    prompt = "<|im_start|>user\nAdd the two numbers.<|im_end|>\n<|im_start|>assistant\n"
+    code_label = {
+        "task": "code",
+        "language": "python",
+        "tests": {"kind": "stdio", "cases": [{"stdin": "2 3\n", "stdout": "5\n"}]},
+    }
+    program = "```python\na, b = map(int, input().split())\nprint(a + b)\n```"
+    answer = get_reward(
+        client,
+        [
+            prompt + "The answer is 72<|im_end|>",
+            prompt + "#### 72<|im_end|><|endoftext|>",
+            prompt + program + "<|im_end|>",
+            prompt + "The answer is 7<|im_end|>",
+        ],
+        [prompt] * 4,
+        ["72", "72", code_label, "72"],
+    )
+    assert answer["verdicts"] == ["correct", "correct", "accepted", "wrong"]
+    assert answer["rewards"] == [1.0, 1.0, 1.0, 0.0]
+
+
 def test_labels_may_be_reference_lists_and_item_objects(client: httpx.Client) -> None:
     code_label = {
         "task": "code",
