@@ -70,9 +70,11 @@ class RawRunner:
         time_s: float,
         memory_mb: int,
         wall_s: float | None = None,
+        slot_wait_s: float | None = None,
     ) -> RawRun:
         """Compile (once per distinct program) and run `code` once; `time_s` is CPU seconds,
-        `wall_s` a wall-clock limit (default: twice the CPU time plus a second)."""
+        `wall_s` a wall-clock limit (default: twice the CPU time plus a second), `slot_wait_s`
+        how long to wait for a free jail before JailsBusyError (default: as long as it takes)."""
         limits = RunLimits(
             time_s=time_s,
             memory_mb=memory_mb + language.memory_extra_mb,
@@ -90,6 +92,7 @@ class RawRunner:
                 mounts=(program.mount(),),
                 stdin=stdin,
                 environment=dict(language.env),
+                slot_wait_s=slot_wait_s,
             )
         failure = failure_verdict(run, limits)
         self._metrics.sandbox_runs.labels(language.name, failure or "finished").inc()

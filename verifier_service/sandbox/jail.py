@@ -57,6 +57,10 @@ class SandboxUnavailableError(RuntimeError):
     """nsjail cannot run here: code items get `error` with reward null, never a verdict."""
 
 
+class JailsBusyError(RuntimeError):
+    """No jail freed within the caller's bound on waiting for one (`slot_wait_s`)."""
+
+
 @dataclass(frozen=True)
 class Jail:
     """Runs commands in jails, at most `slots` at a time (one cgroup slot each)."""
@@ -134,9 +138,15 @@ class Jail:
         mounts: tuple[JailMount, ...] = (),
         stdin: bytes = b"",
         environment: dict[str, str] | None = None,
+        slot_wait_s: float | None = None,
     ) -> RunResult:
+        """Run `command` in a jail; with `slot_wait_s`, give up (JailsBusyError) when no jail
+        frees within that many seconds instead of waiting as long as it takes."""
         environment = {**BASE_ENV, **self.environment, **(environment or {})}
-        slot = self.slots.get()
+        try:
+            slot = self.slots.get(timeout=slot_wait_s)
+        except queue.Empty as error:
+            raise JailsBusyError(f"no jail freed within {slot_wait_s:g} s") from error
         try:
             request = RunRequest(command, limits, mounts, stdin, environment)
             warm = self._warm_jail(limits, mounts)

@@ -17,6 +17,7 @@ from verifier_service.api.deps import Authorized, ServiceDep
 from verifier_service.api.threads import ScoringThreadsDep
 from verifier_service.code.raw_run import RawRun, RawRunner, UnsupportedLanguageError
 from verifier_service.code.runtime import CodeRuntime
+from verifier_service.sandbox import JailsBusyError
 from verifier_service.schemas.sandboxfusion import (
     CommandRunResult,
     CommandRunStatus,
@@ -35,6 +36,11 @@ ERRORS: dict[int | str, dict[str, str]] = {
     503: {"description": "Code execution is unavailable on this service (no sandbox)."},
     504: {"description": "Saturated: retry after `Retry-After` seconds (verl retries a 504)."},
 }
+# verl's request timeout is compile_timeout + run_timeout + CLIENT_SLACK_S (sandbox_fusion utils).
+CLIENT_SLACK_S = 10.0
+SLOT_WAIT_MARGIN_S = 5.0  # left for the compile of a program not yet cached, and the reply
+MIN_SLOT_WAIT_S = 1.0
+MAX_COMPILE_WAIT_S = 60.0
 # SandboxFusion modes that run a test framework rather than one program.
 TEST_MODES = frozenset({"pytest", "junit", "jest", "go_test", "d_ut", "kotlin_script"})
 LIMIT_MESSAGES = {
@@ -81,8 +87,17 @@ def execute(runner: RawRunner, request: RunCodeRequest) -> RunCodeResponse:
         time_s=request.run_seconds,
         memory_mb=request.memory_mb,
         wall_s=request.run_seconds,  # SandboxFusion's run_timeout is wall-clock time
+        slot_wait_s=slot_wait(request),
     )
     return to_response(raw)
+
+
+def slot_wait(request: RunCodeRequest) -> float:
+    """How long a request may wait for a free jail: verl's client gives up after
+    `compile_timeout + run_timeout + 10` s and retries only a 504, so the wait leaves room for
+    the compile and the run within that and the 504 comes while the client still listens."""
+    compile_budget = min(max(request.compile_timeout, 0.0), MAX_COMPILE_WAIT_S)
+    return max(MIN_SLOT_WAIT_S, compile_budget + CLIENT_SLACK_S - SLOT_WAIT_MARGIN_S)
 
 
 def to_response(raw: RawRun) -> RunCodeResponse:
@@ -153,7 +168,7 @@ async def run_code(
     try:
         with service.admitted(1):
             return await threads.run(execute, runner, request)
-    except SaturatedError as error:
+    except (SaturatedError, JailsBusyError) as error:
         raise HTTPException(
             504,
             detail=f"the service is saturated ({error}); retry later",
