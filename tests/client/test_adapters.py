@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -124,6 +124,38 @@ def test_trl_code_reward_on_plain_and_conversational_completions(env: str) -> No
     chats = [conversation(GOOD), conversation(BAD)]
     reward = trl.make_code_reward(column="input_output", base_url=env)
     assert reward(["p", "p"], chats, input_output=tests) == [1.0, 0.0]
+
+
+def test_trl_functions_return_none_for_rows_they_do_not_apply_to(env: str) -> None:
+    """A mixed dataset: a math function on a code row, and the reverse, give None (TRL leaves
+    it out), never 0.0 and never an error; `ground_truth` is a math column (TRL's docs)."""
+    completions = [r"\boxed{4}", GOOD, r"\boxed{5}"]
+    columns = {
+        "task": ["math", "code", "math"],
+        "ground_truth": ["4", None, "4"],
+        "tests": [None, STDIO, None],
+    }
+    assert trl.math_reward(["p"] * 3, completions, **columns) == [1.0, None, 0.0]
+    assert trl.code_reward(["p"] * 3, completions, **columns) == [None, 1.0, None]
+    no_task = {"ground_truth": ["4", None, "4"], "tests": [None, STDIO, None]}
+    assert trl.math_reward(["p"] * 3, completions, **no_task) == [1.0, None, 0.0]
+
+
+def test_masked_on_fault_masks_the_whole_sample(env: str) -> None:
+    """TRL masks a sample only when every function returns None: the combinator makes one
+    function of several, None wherever any of them is."""
+
+    def format_reward(
+        prompts: object = None, completions: Sequence[str] = (), **_: object
+    ) -> list[float]:
+        return [0.5 for _ in completions]
+
+    combined = trl.masked_on_fault(trl.math_reward, format_reward, weights=[1.0, 2.0])
+    completions = [r"\boxed{4}", GOOD, r"\boxed{5}"]
+    rewards = combined(["p"] * 3, completions, ground_truth=["4", None, "4"])
+    assert rewards == [2.0, None, 1.0]
+    with pytest.raises(ValueError, match="one weight per reward function"):
+        trl.masked_on_fault(trl.math_reward, weights=[1.0, 2.0])
 
 
 def test_trl_async_rewards(env: str) -> None:

@@ -45,12 +45,14 @@ from verifier_service.client.trainer_data import (
     use_client,
 )
 
-MATH_COLUMNS = ("reference", "answer", "solution")
+MATH_COLUMNS = ("reference", "answer", "solution", "ground_truth")
 CODE_COLUMNS = ("tests", "test_cases", "verification_info", "input_output")
 
 RewardFunc = Callable[..., list[float | None]]
 AsyncRewardFunc = Callable[..., Awaitable[list[float | None]]]
-ItemBuilder = Callable[[Sequence[Any], Mapping[str, Any]], list[dict[str, Any]]]
+# One item per completion, or None for a row the function does not apply to (a math function
+# on a code row, and the reverse): its reward is None, never 0.0 and never an error.
+ItemBuilder = Callable[[Sequence[Any], Mapping[str, Any]], list[dict[str, Any] | None]]
 
 
 def _column(columns: Mapping[str, Any], wanted: str | None, known: tuple[str, ...]) -> Any:
@@ -64,13 +66,37 @@ def _column(columns: Mapping[str, Any], wanted: str | None, known: tuple[str, ..
     )
 
 
+def _tasks(columns: Mapping[str, Any], count: int) -> list[str | None]:
+    """The `task` column of a mixed dataset ("math" / "code" per row), or no task per row."""
+    tasks = columns.get("task")
+    if tasks is None:
+        return [None] * count
+    return [str(task).lower() if task is not None else None for task in tasks]
+
+
+def _scored(
+    items: list[dict[str, Any] | None],
+    rewards: Callable[[list[dict[str, Any]]], list[float | None]],
+) -> list[float | None]:
+    """Rewards in row order: the applicable rows scored in one request, None for the rest."""
+    applicable = [item for item in items if item is not None]
+    scored = iter(rewards(applicable) if applicable else [])
+    return [next(scored) if item is not None else None for item in items]
+
+
 def math_items_builder(
     column: str | None = None, options: Mapping[str, Any] | None = None
 ) -> ItemBuilder:
-    def build(completions: Sequence[Any], columns: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def build(
+        completions: Sequence[Any], columns: Mapping[str, Any]
+    ) -> list[dict[str, Any] | None]:
         references = _column(columns, column, MATH_COLUMNS)
-        items = []
-        for completion, reference in zip(completions, references, strict=True):
+        tasks = _tasks(columns, len(completions))
+        items: list[dict[str, Any] | None] = []
+        for completion, reference, task in zip(completions, references, tasks, strict=True):
+            if reference is None or task not in (None, "math"):
+                items.append(None)
+                continue
             item: dict[str, Any] = {
                 "task": "math",
                 "response": completion_text(completion),
@@ -89,13 +115,19 @@ def code_items_builder(
     language: str = "python",
     limits: Mapping[str, Any] | None = None,
 ) -> ItemBuilder:
-    def build(completions: Sequence[Any], columns: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def build(
+        completions: Sequence[Any], columns: Mapping[str, Any]
+    ) -> list[dict[str, Any] | None]:
         tests = _column(columns, column, CODE_COLUMNS)
         languages = columns.get("language") or [None] * len(completions)
-        items = []
-        for completion, case_set, column_language in zip(
-            completions, tests, languages, strict=True
+        tasks = _tasks(columns, len(completions))
+        items: list[dict[str, Any] | None] = []
+        for completion, case_set, column_language, task in zip(
+            completions, tests, languages, tasks, strict=True
         ):
+            if case_set is None or task not in (None, "code"):
+                items.append(None)
+                continue
             lang = column_language
             if isinstance(case_set, Mapping) and isinstance(case_set.get("language"), str):
                 lang = lang or case_set["language"]
@@ -119,7 +151,7 @@ def _sync_reward(name: str, build: ItemBuilder, client: Callable[[], VerifierCli
     ) -> list[float | None]:
         if not completions:
             return []
-        return client().rewards(build(completions, columns))
+        return _scored(build(completions, columns), client().rewards)
 
     reward.__name__ = reward.__qualname__ = name
     return reward
@@ -133,7 +165,10 @@ def _async_reward(
     ) -> list[float | None]:
         if not completions:
             return []
-        return await client().rewards(build(completions, columns))
+        items = build(completions, columns)
+        applicable = [item for item in items if item is not None]
+        scored = iter(await client().rewards(applicable) if applicable else [])
+        return [next(scored) if item is not None else None for item in items]
 
     reward.__name__ = reward.__qualname__ = name
     return reward
@@ -223,6 +258,38 @@ def make_async_code_reward(
     return _async_reward(name, builder, _async_client(base_url, token))
 
 
+def masked_on_fault(
+    *reward_funcs: Callable[..., Sequence[float | None]],
+    weights: Sequence[float] | None = None,
+    name: str = "reward",
+) -> RewardFunc:
+    """One TRL reward function out of several, None for a row where any of them is None.
+
+    TRL masks a sample only when every reward function returns None for it; with several
+    functions a None counts as 0 in their weighted sum, so a service fault would train on a
+    wrong reward. Pass `reward_funcs=[masked_on_fault(math_reward, format_reward)]` (and leave
+    TRL's `reward_weights` unset: `weights` here replaces them) to mask the whole sample.
+    """
+    factors = list(weights) if weights is not None else [1.0] * len(reward_funcs)
+    if len(factors) != len(reward_funcs) or not reward_funcs:
+        raise ValueError("give one weight per reward function, and at least one function")
+
+    def reward(
+        prompts: Sequence[Any] | None = None, completions: Sequence[Any] = (), **columns: Any
+    ) -> list[float | None]:
+        each = [func(prompts=prompts, completions=completions, **columns) for func in reward_funcs]
+        rows: list[float | None] = []
+        for values in zip(*each, strict=True):
+            if any(value is None for value in values):
+                rows.append(None)
+            else:
+                rows.append(sum(f * float(v) for f, v in zip(factors, values, strict=True)))
+        return rows
+
+    reward.__name__ = reward.__qualname__ = name
+    return reward
+
+
 math_reward = make_math_reward(column=None)
 code_reward = make_code_reward(column=None)
 async_math_reward = make_async_math_reward(column=None)
@@ -236,6 +303,7 @@ __all__ = [
     "make_async_math_reward",
     "make_code_reward",
     "make_math_reward",
+    "masked_on_fault",
     "math_reward",
     "use_client",
 ]
