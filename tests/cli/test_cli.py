@@ -29,6 +29,15 @@ def test_help_on_every_command() -> None:
         assert done.returncode == 0 and "usage:" in done.stdout
 
 
+def test_train_help_explains_every_override_with_each_presets_default() -> None:
+    done = run_cli("train", "--help")
+    assert done.returncode == 0, done.stderr
+    help_text = " ".join(done.stdout.split())
+    assert "GRPO steps (ci: 3;" in help_text
+    assert "relative to the current directory (ci: runs/ci; cpu-demo: runs/cpu-demo" in help_text
+    assert "--out-dir V where checkpoints" in help_text
+
+
 def test_verify_file_prints_one_json_line_per_item(tmp_path: Path) -> None:
     items = tmp_path / "items.jsonl"
     lines = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from verifier_service.train.config import CONFIGS, add_override_arguments, config_from_args
@@ -36,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per reward request
+    out_dir = os.path.abspath(config.out_dir)
+    print(f"writing checkpoints and the report to {out_dir} (--out-dir)", file=sys.stderr)
     summary = train(config)
     print(json.dumps(summary, indent=2))
     return 0

@@ -152,6 +152,60 @@ def _parser_for(annotation: str) -> Any:
     return str
 
 
+HELP = {
+    "seed": "random seed of the run",
+    "ops": f"arithmetic operations of the task, comma-separated ({', '.join(OPS)})",
+    "digits": "digits per operand",
+    "model_path": "a local Hugging Face causal LM directory (none: a small model from scratch)",
+    "init_checkpoint": "start from this checkpoint's weights",
+    "d_model": "width of the from-scratch model",
+    "n_layers": "layers of the from-scratch model",
+    "n_heads": "attention heads of the from-scratch model",
+    "max_len": "longest sequence, in tokens",
+    "sft_steps": "supervised warm-up steps before GRPO",
+    "sft_batch": "warm-up batch size",
+    "sft_lr": "warm-up learning rate",
+    "sft_direct_fraction": "share of warm-up answers given without worked steps",
+    "steps": "GRPO steps",
+    "prompts_per_step": "prompts per GRPO step",
+    "samples_per_prompt": "samples per prompt (a GRPO group; at least 2)",
+    "chunk_prompts": "prompts generated at once",
+    "max_new_tokens": "longest completion, in tokens",
+    "temperature": "sampling temperature",
+    "lr": "GRPO learning rate",
+    "clip_eps": "PPO clipping range",
+    "kl_coef": "KL penalty towards the reference model",
+    "ppo_epochs": "passes over each step's samples",
+    "minibatch_size": "samples per optimiser step",
+    "adv_eps": "added to the group's reward spread when normalising advantages",
+    "grad_clip": "gradient norm clip",
+    "eval_size": "held-out prompts for the before/after accuracy",
+    "eval_seed": "seed of the held-out prompts",
+    "out_dir": "where checkpoints and the report are written, relative to the current directory",
+    "checkpoint_every": "GRPO steps between checkpoints",
+    "progress": "print a line per step",
+    "device": "torch device (cpu, cuda)",
+    "dtype": "float32 or bfloat16",
+    "threads": "torch CPU threads (none: torch's default)",
+    "service_url": "a running verifier service (none: an embedded one on a free loopback port)",
+    "token": "bearer token for that service",
+    "service_workers": "math workers of the embedded service",
+    "reward_timeout_s": "deadline of one reward request, in seconds",
+}
+
+
+def _defaults(name: str) -> str:
+    """Each preset's value of a field, as the help text shows it."""
+    shown = []
+    for preset, config in CONFIGS.items():
+        value = getattr(config, name)
+        written = (
+            ",".join(value) if isinstance(value, tuple) else "none" if value is None else value
+        )
+        shown.append(f"{preset}: {written}")
+    return "; ".join(shown)
+
+
 def add_override_arguments(parser: argparse.ArgumentParser) -> None:
     """One `--field-name` flag per TrainConfig field; unset flags keep the preset's value."""
     group = parser.add_argument_group("overrides (each defaults to the chosen config's value)")
@@ -162,13 +216,23 @@ def add_override_arguments(parser: argparse.ArgumentParser) -> None:
         if field.name == "model_path":
             flags.insert(0, "--model")  # a local Hugging Face causal LM directory
         annotation = str(field.type)
+        text = f"{HELP.get(field.name, field.name)} ({_defaults(field.name)})"
         if annotation == "bool":
             group.add_argument(
-                *flags, dest=field.name, action=argparse.BooleanOptionalAction, default=None
+                *flags,
+                dest=field.name,
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help=text,
             )
         else:
             group.add_argument(
-                *flags, dest=field.name, type=_parser_for(annotation), default=None, metavar="V"
+                *flags,
+                dest=field.name,
+                type=_parser_for(annotation),
+                default=None,
+                metavar="V",
+                help=text,
             )
 
 
