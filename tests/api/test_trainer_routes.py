@@ -249,6 +249,20 @@ def test_a_time_limit_is_time_limit_exceeded(client: httpx.Client) -> None:
     answer = run_code(client, code="while True:\n    pass\n", language="python", run_timeout=1)
     assert answer["status"] == "Failed"
     assert answer["run_result"]["status"] == "TimeLimitExceeded"
+    assert answer["run_result"]["return_code"] is None  # as SandboxFusion reports a timeout
+
+
+def test_a_time_limit_keeps_the_output_written_before_it(client: httpx.Client) -> None:
+    code = "print('partial', flush=True)\nwhile True:\n    pass\n"
+    answer = run_code(client, code=code, language="python", run_timeout=1)
+    assert answer["run_result"]["status"] == "TimeLimitExceeded"
+    assert answer["run_result"]["stdout"] == "partial\n"
+
+
+def test_sandboxfusion_ping_answers_pong_without_a_token(client: httpx.Client) -> None:
+    reply = client.get("/v1/ping")
+    assert reply.status_code == 200
+    assert reply.json() == "pong"
 
 
 def test_run_timeout_is_wall_clock_time_as_in_sandboxfusion(client: httpx.Client) -> None:

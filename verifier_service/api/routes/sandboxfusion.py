@@ -117,7 +117,10 @@ def to_response(raw: RawRun) -> RunCodeResponse:
         )
     run = raw.run
     assert run is not None
+    # SandboxFusion reports no return code for a run it stopped at its time limit.
     return_code = run.exit_code if run.signal is None else -run.signal
+    if raw.failure == "time_limit":
+        return_code = None
     status: RunStatus
     run_status: CommandRunStatus
     if raw.failure == "error":

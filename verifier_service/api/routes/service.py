@@ -29,6 +29,12 @@ async def healthz() -> Health:
     return Health(status="ok")
 
 
+@router.get("/v1/ping", tags=["trainer compatibility"])
+async def ping() -> str:
+    """SandboxFusion's liveness check (its clients poll it before sending work): "pong"."""
+    return "pong"
+
+
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
 def readyz(service: ServiceDep, response: Response) -> Readiness:
     """The service can take work: its worker processes are up (in queue mode: Redis answers
