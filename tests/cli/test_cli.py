@@ -54,6 +54,26 @@ def test_verify_file_prints_one_json_line_per_item(tmp_path: Path) -> None:
     assert out[3]["line"] == 4 and "not JSON" in out[3]["error"]
 
 
+def test_verify_leaves_no_sandbox_directory_and_no_header_warning(tmp_path: Path) -> None:
+    """A short `verify` run closes the service while the precompiled header may still be
+    building: that build stops quietly and writes nothing into the removed sandbox root."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    items = tmp_path / "items.jsonl"
+    items.write_text(json.dumps({"task": "math", "response": r"\boxed{1}", "reference": "1"}))
+    done = subprocess.run(
+        [*CLI, "verify", str(items), "--math-workers", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "precompiling" not in done.stderr
+    assert [p.name for p in scratch.iterdir() if p.name.startswith("verifier-sandbox-")] == []
+
+
 def test_verify_reads_stdin() -> None:
     line = json.dumps({"task": "math", "response": r"\boxed{2}", "reference": "2"})
     done = run_cli("verify", "-", "--math-workers", "1", stdin=line + "\n")

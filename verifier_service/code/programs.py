@@ -87,6 +87,7 @@ class ProgramStore:
         self._evicted_in_use: dict[str, Program] = {}  # deleted when their last run ends
         self._key_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
+        self._closing = threading.Event()
 
     @property
     def programs_dir(self) -> Path:
@@ -234,18 +235,28 @@ class ProgramStore:
         """Languages whose precompiled header is ready (compiles use it from then on)."""
         return sorted(self._headers)
 
+    def close(self) -> None:
+        """The service is closing: a header build in progress stops and writes nothing more."""
+        self._closing.set()
+
     def build_precompiled_headers(self, languages: list[Language]) -> None:
-        """Compile each declared header once, in the jail; compiles use it once it exists."""
+        """Compile each declared header once, in the jail; compiles use it once it exists. A
+        build cut short by the service closing (a short `verify` run) is no failure."""
         for language in languages:
             spec = language.precompiled_header
             headers = sorted(glob.glob(spec.header)) if spec else []
             if spec is None or not headers:
                 continue
+            if self._closing.is_set():
+                return
             argv = [part.format(header=headers[-1]) for part in spec.compile]
             target = self._headers_dir / language.name / spec.name
             target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
             with self._compile_run(language, argv, ()) as (result, out):
-                made = result.exit_code == 0 and self._keep_header(out, target)
+                made = result.exit_code == 0 and not self._closing.is_set()
+                made = made and self._keep_header(out, target)
+            if self._closing.is_set():
+                return
             if made:
                 target.chmod(0o644)
                 self._headers[language.name] = self._headers_dir / language.name

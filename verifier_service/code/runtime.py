@@ -18,6 +18,7 @@ from verifier_service.metrics import Metrics
 from verifier_service.sandbox import Jail, SandboxUnavailableError
 
 log = logging.getLogger(__name__)
+HEADERS_JOIN_S = 10.0  # a header compile in flight fails once the jail closes
 
 
 class CodeRuntime:
@@ -33,6 +34,7 @@ class CodeRuntime:
         self.store: ProgramStore | None = None
         self.unavailable_reason = "code judging has not started"
         self._own_root: Path | None = None
+        self._headers_build: threading.Thread | None = None
         self._jail: Jail | None = None
 
     def start(self) -> None:
@@ -67,12 +69,13 @@ class CodeRuntime:
         )
         self.toolchains = Toolchains(jail, registry)
         self.toolchains.start()
-        threading.Thread(
+        self._headers_build = threading.Thread(
             target=store.build_precompiled_headers,
             args=(list(registry.languages.values()),),
             name="precompiled-headers",
             daemon=True,
-        ).start()
+        )
+        self._headers_build.start()
         self.judge = CodeJudge(
             jail,
             registry,
@@ -87,9 +90,14 @@ class CodeRuntime:
         )
 
     def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
         if self.judge is not None:
             self.judge.close()
         if self._jail is not None:
             self._jail.close()
+        if self._headers_build is not None:
+            # A header still compiling must not write into the directory removed below.
+            self._headers_build.join(timeout=HEADERS_JOIN_S)
         if self._own_root is not None:
             shutil.rmtree(self._own_root, ignore_errors=True)
