@@ -74,13 +74,13 @@ def _tasks(columns: Mapping[str, Any], count: int) -> list[str | None]:
     return [str(task).lower() if task is not None else None for task in tasks]
 
 
-def _scored(
-    items: list[dict[str, Any] | None],
-    rewards: Callable[[list[dict[str, Any]]], list[float | None]],
-) -> list[float | None]:
-    """Rewards in row order: the applicable rows scored in one request, None for the rest."""
-    applicable = [item for item in items if item is not None]
-    scored = iter(rewards(applicable) if applicable else [])
+def _applicable(items: list[dict[str, Any] | None]) -> list[dict[str, Any]]:
+    return [item for item in items if item is not None]
+
+
+def _placed(items: list[dict[str, Any] | None], rewards: list[float | None]) -> list[float | None]:
+    """The rewards of the applicable rows back in row order, None for the other rows."""
+    scored = iter(rewards)
     return [next(scored) if item is not None else None for item in items]
 
 
@@ -151,7 +151,9 @@ def _sync_reward(name: str, build: ItemBuilder, client: Callable[[], VerifierCli
     ) -> list[float | None]:
         if not completions:
             return []
-        return _scored(build(completions, columns), client().rewards)
+        items = build(completions, columns)
+        applicable = _applicable(items)
+        return _placed(items, client().rewards(applicable) if applicable else [])
 
     reward.__name__ = reward.__qualname__ = name
     return reward
@@ -166,9 +168,8 @@ def _async_reward(
         if not completions:
             return []
         items = build(completions, columns)
-        applicable = [item for item in items if item is not None]
-        scored = iter(await client().rewards(applicable) if applicable else [])
-        return [next(scored) if item is not None else None for item in items]
+        applicable = _applicable(items)
+        return _placed(items, await client().rewards(applicable) if applicable else [])
 
     reward.__name__ = reward.__qualname__ = name
     return reward

@@ -25,9 +25,6 @@ from verifier_service.math.parse import ParseError, parse_node
 from verifier_service.math.units import split_unit
 
 MAX_DISTINCT_ANSWERS = 8
-# A reference `1,22` may list 1 and 22, but an answer `1.22` with the very same digits is the
-# decimal it also reads as (a list would not be answered so).
-_SAME_DIGITS_COMMA = re.compile(r"^[+-]?[1-9]\d{0,2},\d{2}$")
 _WORDS = re.compile(r"^[A-Za-z]+(?:[ '\-]+[A-Za-z]+)*$")
 _MATH_WORDS = frozenset({"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "pi", "oo"})
 _INFINITY = re.compile(r"^([+-]?)\s*(?:\\text\{\s*)?(?:infinity|inf|\\infty|oo)\s*\}?$", re.I)
@@ -45,7 +42,7 @@ def judge_response(
 ) -> Decision:
     """Judge one model output against acceptable references, in this process, unbounded."""
     options = options or MathOptions()
-    if not any(reference.strip() for reference in references):
+    if no_reference(references):
         return Decision("invalid_reference", "the reference is empty")
     answers = extract_answers(response, options.extraction, options.anchors)
     if not answers:
@@ -56,6 +53,12 @@ def judge_response(
     )
     assert decision is not None
     return replace(decision, extracted=answers[-1])
+
+
+def no_reference(references: Sequence[str]) -> bool:
+    """Whether an item has nothing to be judged against: it cannot be scored, whatever the
+    response says."""
+    return not any(reference.strip() for reference in references)
 
 
 def no_answer_reason(options: MathOptions) -> str:
@@ -152,17 +155,17 @@ def compare_pair(answer: str, reference: str, policy: Policy, *, deep: bool) -> 
     by_labels = _labelled_outcome(answer, reference, policy, deep=deep)
     if by_labels is None or by_labels.equal or by_labels.rule.startswith("labelled: "):
         return by_labels
-    answer_number, reference_number = _number(answer), _number(reference, reference=True)
+    answer_number, reference_number = _number(answer), _number(reference, against=answer)
     if answer_number is not None and reference_number is not None:
         return _numbers_outcome(answer_number, reference_number, policy)
     return _parsed_outcome(answer, reference, policy) if deep else None
 
 
-def _number(text: str, *, reference: bool = False) -> ExactNumber | None:
+def _number(text: str, *, against: str | None = None) -> ExactNumber | None:
     """A plain number, `1,22` read with a decimal comma too (a list `1, 22` has a space)."""
     number = parse_number(text)
     if number is None:
-        european = decimal_comma(text, reference=reference)
+        european = decimal_comma(text, against=against)
         number = parse_number(european) if european else None
     return number
 
@@ -182,9 +185,7 @@ def _prepare_pair(
     marks = different_marks(answer, reference)
     if answer == reference or marks:
         return PairOutcome(False, marks) if marks else identical
-    if _SAME_DIGITS_COMMA.match(reference) and answer == reference.replace(",", "."):
-        return PairOutcome(True, "the same decimal, written with a comma")  # `1,22` and `1.22`
-    reference = decimal_comma(reference, reference=True) or final_of_chain(reference)[0]
+    reference = decimal_comma(reference, against=answer) or final_of_chain(reference)[0]
     answer, steps = final_of_chain(answer)
     if steps:
         checked = _chain_holds(steps, policy, deep=deep)

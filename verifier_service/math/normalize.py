@@ -185,20 +185,26 @@ def _thousands_mark(match: re.Match[str]) -> str:
     return "," if "," in match.group(0).replace("\\,", "") else ""
 
 
-def decimal_comma(text: str, *, reference: bool = False) -> str | None:
+def decimal_comma(text: str, *, against: str | None = None) -> str | None:
     """`1,22` and `1000,99` read with a decimal comma; None when the text is not such a number.
 
     `1,000` was already read as one thousand by `normalize` (a comma before exactly three
     digits, after one to three digits not starting with 0, separates thousands). A reference
-    is read so only where it cannot be a list (`3,5` in a reference lists two roots).
+    (compared `against` an answer) is read so only where it cannot be a list (`3,5` lists two
+    roots), or where the answer is the same digits with a point (`1,22` and `1.22`).
     """
     match = _DECIMAL_COMMA.match(text)
     if match is None or _THOUSANDS.match(text):
         return None
     whole, digits = match.group(1), match.group(2)
-    if reference and not _cannot_be_a_list(whole.lstrip("+-"), digits):
-        return None
-    return f"{whole}.{digits}"
+    decimal = f"{whole}.{digits}"
+    unsigned = whole.lstrip("+-")
+    if against is None or _cannot_be_a_list(unsigned, digits):
+        return decimal
+    # `1,22` may list 1 and 22, but an answer `1.22` with those very digits is the decimal it
+    # also reads as; `3,5` against `3.5` stays a list (MATH writes two roots so).
+    same_digits = against == decimal and len(digits) == 2 and unsigned[:1] != "0"
+    return decimal if same_digits else None
 
 
 def _cannot_be_a_list(whole: str, digits: str) -> bool:

@@ -20,6 +20,7 @@ from verifier_service.math.extract import extract_answers
 from verifier_service.math.judge import (
     judge_normalized,
     no_answer_reason,
+    no_reference,
     normalize_all,
     normalize_references,
 )
@@ -119,7 +120,7 @@ class MathScorer:
         started = time.perf_counter()
         answers = extract_answers(item.response, item.options.extraction, item.options.anchors)
         entry = _Prepared(item, answers[-1] if answers else None, started)
-        if not any(reference.strip() for reference in item.references):
+        if no_reference(item.references):
             entry.decision = Decision("invalid_reference", "the reference is empty")
         elif not answers:
             entry.decision = Decision("no_answer", no_answer_reason(item.options))
